@@ -1,0 +1,32 @@
+# One-command set-up: `make run` starts the app, `make test` runs the tests.
+# Both create .venv on first use. The CPU build of torch is installed before the
+# dev extra so pip does not pull a multi-GB CUDA build for openai-whisper.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install "torch==2.13.0"
+	$(PY) -m pip install -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/storyframe
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_media.py
+	$(PY) benchmarks/bench_transcribe.py
+	$(PY) benchmarks/bench_export.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check annotators desktop tests benchmarks
+
+clean:
+	rm -rf $(VENV)

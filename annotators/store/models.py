@@ -1,0 +1,206 @@
+"""SQLModel schema of a Storyframe project.
+
+This module is the single source of truth for the database layout. Any change here needs an
+Alembic migration in ``annotators/store/migrations/versions`` (a test compares the two).
+Only portable column types are used so the same schema runs on SQLite and PostgreSQL.
+
+Conventions:
+- times are seconds (float) from the clip start, frames are presentation-order indices;
+  every time-anchored row stores both, taken from the media layer's frame table;
+- ``end_frame``/``end_s`` are ``None`` for point events;
+- timestamps are timezone-aware UTC datetimes (``utcnow()``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Current time in UTC (the one clock every row uses)."""
+    return datetime.now(UTC)
+
+
+class ProjectMeta(SQLModel, table=True):
+    """Key/value settings of one project (e.g. ``active_codebook_id``, ``created_by``)."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Video(SQLModel, table=True):
+    """One imported media file; ``path`` is relative to the project file's folder (POSIX)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    path: str = Field(max_length=1000)
+    file_name: str = Field(max_length=400, index=True)
+    content_hash: str = Field(max_length=64, unique=True, index=True)  # sha256 hex
+    size_bytes: int
+    duration_s: float
+    frame_count: int
+    fps: float  # average frames per second
+    width: int  # display orientation (rotation applied)
+    height: int
+    rotation: int = 0  # degrees clockwise the stored frames are turned for display
+    has_audio: bool = False
+    platform_video_id: str | None = Field(default=None, max_length=200, index=True)
+    platform_meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    imported_at: datetime = Field(default_factory=utcnow)
+
+
+class Coder(SQLModel, table=True):
+    """A person (or import source) who makes annotations."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Codebook(SQLModel, table=True):
+    """A codebook inside a project; ``version`` increases with every saved edit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    version: int = 1
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CodebookVersion(SQLModel, table=True):
+    """Frozen YAML text of each codebook version, so every annotation is traceable to one."""
+
+    __table_args__ = (UniqueConstraint("codebook_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    codebook_id: int = Field(foreign_key="codebook.id", index=True)
+    version: int
+    yaml_text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Code(SQLModel, table=True):
+    """A category or code of a codebook.
+
+    ``key`` is the stable id from the YAML file; labels may change, keys never do.
+    ``kind`` is one of ``category``, ``point``, ``interval``, ``clip``.
+    ``value_type`` is one of ``presence``, ``nominal``, ``ordinal``, ``number``, ``text``;
+    ``options`` holds ``[{"value": ..., "label": ...}, ...]`` for nominal/ordinal codes.
+    ``retired`` codes were removed from the codebook but still carry annotations.
+    """
+
+    __table_args__ = (UniqueConstraint("codebook_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    codebook_id: int = Field(foreign_key="codebook.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="code.id")
+    key: str = Field(max_length=100)
+    label: str = Field(max_length=300)
+    kind: str = Field(max_length=20)
+    value_type: str = Field(default="presence", max_length=20)
+    options: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    definition: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    include: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    exclude: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    examples: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    shortcut: str | None = Field(default=None, max_length=20)
+    color: str | None = Field(default=None, max_length=20)
+    sort_order: int = 0
+    retired: bool = False
+
+
+class Annotation(SQLModel, table=True):
+    """A time-anchored code: a point event (``end_frame is None``) or an interval.
+
+    ``source`` is ``manual``, ``imported`` or ``suggested``.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    code_id: int = Field(foreign_key="code.id", index=True)
+    coder_id: int = Field(foreign_key="coder.id", index=True)
+    start_frame: int
+    end_frame: int | None = None
+    start_s: float
+    end_s: float | None = None
+    value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    source: str = Field(default="manual", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ClipValue(SQLModel, table=True):
+    """The value of one clip-level variable for one clip and coder."""
+
+    __table_args__ = (UniqueConstraint("video_id", "code_id", "coder_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    code_id: int = Field(foreign_key="code.id", index=True)
+    coder_id: int = Field(foreign_key="coder.id", index=True)
+    value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Transcript(SQLModel, table=True):
+    """One transcription run of a video, with full provenance.
+
+    ``status`` is ``ok`` or ``no_speech`` (empty transcript, flagged rather than hallucinated).
+    Only one transcript per video is ``is_current``; older ones stay until discarded.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    engine: str = Field(max_length=50)
+    engine_version: str = Field(max_length=50)
+    model: str = Field(max_length=500)
+    language: str | None = Field(default=None, max_length=20)
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    status: str = Field(default="ok", max_length=20)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    processing_s: float | None = None
+    is_current: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Segment(SQLModel, table=True):
+    """A transcript segment with Whisper's confidence figures."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    transcript_id: int = Field(foreign_key="transcript.id", index=True)
+    index: int
+    start_s: float
+    end_s: float
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+
+
+class Word(SQLModel, table=True):
+    """A transcribed word with its times and probability."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    transcript_id: int = Field(foreign_key="transcript.id", index=True)
+    segment_id: int = Field(foreign_key="segment.id", index=True)
+    index: int  # position within the whole transcript
+    start_s: float
+    end_s: float
+    text: str = Field(max_length=200)
+    probability: float | None = None
+
+
+class WordCorrection(SQLModel, table=True):
+    """A coder's correction of one machine word, kept apart from the machine transcript."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    word_id: int = Field(foreign_key="word.id", unique=True, index=True)
+    text: str = Field(max_length=200)
+    coder_id: int | None = Field(default=None, foreign_key="coder.id")
+    updated_at: datetime = Field(default_factory=utcnow)
