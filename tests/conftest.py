@@ -36,6 +36,9 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
-    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: guarded_connect(
-        socket.socket(), address))
+    monkeypatch.setattr(
+        socket,
+        "create_connection",
+        lambda address, *a, **k: guarded_connect(socket.socket(), address),
+    )
     return attempts

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -39,7 +39,7 @@ class Video(SQLModel, table=True):
     path: str = Field(max_length=1000)
     file_name: str = Field(max_length=400, index=True)
     content_hash: str = Field(max_length=64, unique=True, index=True)  # sha256 hex
-    size_bytes: int
+    size_bytes: int = Field(sa_type=BigInteger)  # 64-bit on PostgreSQL too (files > 2 GB)
     duration_s: float
     frame_count: int
     fps: float  # average frames per second

@@ -1,0 +1,89 @@
+"""Export commands: ``storyframe export`` and ``storyframe annotations import``.
+
+User errors raise :class:`~annotators.errors.StoryframeError`; ``main()`` prints them as one
+line and exits 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotators.export import (
+    FORMATS,
+    CsvOptions,
+    ExportFilter,
+    TableExport,
+    export,
+    import_long_csv,
+)
+from annotators.project import Project
+
+from .app import app, console, err_console
+
+annotations_app = typer.Typer(help="Annotations: import coded data.", no_args_is_help=True)
+app.add_typer(annotations_app, name="annotations")
+
+ProjectArg = Annotated[Path, typer.Argument(help="Project file (.storyframe).")]
+
+
+@app.command("export")
+def export_cmd(
+    project: ProjectArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="CSV file, or folder/file for transcripts.")
+    ],
+    coder: Annotated[list[str] | None, typer.Option(help="Only this coder (repeatable).")] = None,
+    videos: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this video: file name, SHA-256 or id (repeatable)."),
+    ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option(help="Only codes in this category key (repeatable).")
+    ] = None,
+    bom: Annotated[bool, typer.Option(help="Write UTF-8 with BOM (for Excel).")] = False,
+    formula_guard: Annotated[
+        bool, typer.Option(help="Prefix text cells a spreadsheet would run with '.")
+    ] = True,
+) -> None:
+    """Export annotations (csv-long, csv-wide) or transcripts (srt, vtt, txt, json)."""
+    flt = ExportFilter(coders=coder or (), videos=videos or (), categories=category or ())
+    options = CsvOptions(bom=bom, formula_guard=formula_guard)
+    with Project.open(project) as opened:
+        result = export(opened, fmt, output, flt, options)
+    if isinstance(result, TableExport):
+        console.print(f"wrote {result.rows} rows to {result.path}", markup=False, soft_wrap=True)
+        console.print(f"data dictionary: {result.dictionary}", markup=False, soft_wrap=True)
+        return
+    console.print(
+        f"wrote {len(result.files)} transcript file(s) to {output}", markup=False, soft_wrap=True
+    )
+    if result.untranscribed:
+        names = ", ".join(result.untranscribed)
+        err_console.print(f"no transcript yet (skipped): {names}", markup=False, soft_wrap=True)
+
+
+@annotations_app.command("import")
+def import_cmd(
+    project: ProjectArg,
+    csv_file: Annotated[Path, typer.Argument(help="A csv-long export.")],
+    coder: Annotated[
+        str | None, typer.Option(help="Attribute every row to this coder instead of the file's.")
+    ] = None,
+) -> None:
+    """Import a csv-long file (videos matched by content hash or file name, codes by key)."""
+    with Project.open(project) as opened:
+        report = import_long_csv(opened, csv_file, coder=coder)
+    console.print(
+        f"imported {report.annotations} annotation(s) and {report.clip_values} clip value(s)"
+        f" from {csv_file}; {report.duplicates} already present, {len(report.skipped)} skipped",
+        markup=False,
+        soft_wrap=True,
+    )
+    for skipped in report.skipped:
+        err_console.print(
+            f"{csv_file}:{skipped.line}: skipped: {skipped.reason}", markup=False, soft_wrap=True
+        )

@@ -1,0 +1,170 @@
+"""Project commands: ``init``, ``import``, ``videos``, ``relink``, ``metadata``.
+
+User errors raise :class:`~annotators.errors.StoryframeError`; ``main()`` prints them as one
+line and exits 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich import box
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as ProgressBar
+from rich.table import Table
+from rich.text import Text
+from sqlmodel import select
+
+from annotators.errors import ProjectError
+from annotators.jobs import Job, Progress, run_job
+from annotators.project import ImportReport, Project
+from annotators.store.models import Transcript
+
+from .app import app, console, err_console
+
+R = TypeVar("R")
+
+ProjectArg = Annotated[Path, typer.Argument(help="Project file (.storyframe).")]
+
+
+def run_with_progress(job: Job[R], description: str) -> R:
+    """Run ``job`` with a Rich progress bar on stderr (so stdout stays clean for tables)."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[note]}", style="dim", markup=False),
+    )
+    with ProgressBar(*columns, console=err_console, transient=False) as bar:
+        task = bar.add_task(description, total=None, note="")
+
+        def show(progress: Progress) -> None:
+            bar.update(task, completed=progress.done, total=progress.total, note=progress.message)
+
+        return run_job(job, show)
+
+
+@app.command("init")
+def init_cmd(
+    project: ProjectArg,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Do not install the default codebook.")
+    ] = False,
+) -> None:
+    """Create a new project file with the default social-cause codebook."""
+    with Project.create(project, default_codebook=not empty) as created:
+        console.print(f"created project {created.path}", markup=False)
+
+
+@app.command("import")
+def import_cmd(
+    project: ProjectArg,
+    paths: Annotated[list[Path], typer.Argument(help="Video files and folders (recursive).")],
+) -> None:
+    """Import videos; files already in the project (same content) are skipped."""
+    with Project.open(project) as opened:
+        report = run_with_progress(opened.import_media(paths), "importing")
+    _print_import_report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_import_report(report: ImportReport) -> None:
+    console.print(
+        f"imported {len(report.imported)}, already in the project {len(report.duplicates)}, "
+        f"found again {len(report.relinked)}, failed {len(report.failed)}"
+    )
+    for skipped in report.warnings:
+        err_console.print(Text("warning: ", style="yellow") + Text(skipped.describe()))
+    for skipped in report.failed:
+        err_console.print(Text("failed: ", style="red") + Text(skipped.describe()))
+
+
+@app.command("videos")
+def videos_cmd(project: ProjectArg) -> None:
+    """List the project's videos with their media facts and transcript status."""
+    with Project.open(project) as opened:
+        statuses = _transcript_statuses(opened)
+        table = _videos_table()
+        for video in opened.videos():
+            missing = not opened.video_path(video).is_file()
+            table.add_row(
+                str(video.id),
+                # Text, not markup: file names may contain [brackets]
+                Text(video.path) + (Text(" (missing)", style="red") if missing else Text()),
+                f"{video.duration_s:.2f} s",
+                str(video.frame_count),
+                f"{video.fps:.2f}",
+                f"{video.width}x{video.height}",
+                "yes" if video.has_audio else "no",
+                statuses.get(video.id, "none"),
+            )
+    console.print(table)
+
+
+def _videos_table() -> Table:
+    """Empty table of videos: facts never wrap, long file paths fold instead of being cut."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("file", overflow="fold", min_width=12)
+    for name in ("duration", "frames", "fps"):
+        table.add_column(name, no_wrap=True, justify="right")
+    for name in ("resolution", "audio", "transcript"):
+        table.add_column(name, no_wrap=True)
+    return table
+
+
+def _transcript_statuses(project: Project) -> dict[int, str]:
+    """Status of each video's current transcript (videos without one are absent)."""
+    query = select(Transcript.video_id, Transcript.status).where(Transcript.is_current)
+    with project.session() as session:
+        return dict(session.exec(query).all())
+
+
+@app.command("relink")
+def relink_cmd(
+    project: ProjectArg,
+    video_id: Annotated[int | None, typer.Argument(help="Id of the missing video.")] = None,
+    new_path: Annotated[Path | None, typer.Argument(help="Where its file is now.")] = None,
+    search_dir: Annotated[
+        Path | None, typer.Option(help="Find all missing videos in this folder by content.")
+    ] = None,
+) -> None:
+    """Tell the project where a moved video is (its content must be unchanged)."""
+    with Project.open(project) as opened:
+        if search_dir is not None:
+            _relink_search(opened, search_dir)
+        elif video_id is not None and new_path is not None:
+            video = opened.relink(video_id, new_path)
+            console.print(f"video {video.id} now at {video.path}", markup=False)
+        else:
+            raise ProjectError("relink needs VIDEO_ID and NEW_PATH, or --search-dir FOLDER")
+        missing = opened.missing_videos()
+    if missing:
+        err_console.print(f"still missing: {', '.join(str(v.id) for v in missing)}")
+        raise typer.Exit(1)
+
+
+def _relink_search(project: Project, folder: Path) -> None:
+    report = run_with_progress(project.relink_search(folder), "searching")
+    for video, path in report.relinked:
+        console.print(f"video {video.id} found at {path}", markup=False)
+
+
+@app.command("metadata")
+def metadata_cmd(
+    project: ProjectArg,
+    metadata_file: Annotated[
+        Path, typer.Argument(help="CSV or JSON from a collection tool (video id, author, ...).")
+    ],
+) -> None:
+    """Attach platform metadata rows to videos, matched by video id or file name."""
+    with Project.open(project) as opened:
+        report = opened.import_metadata(metadata_file)
+    console.print(f"matched {len(report.matched)} rows, unmatched {len(report.unmatched)}")
+    if report.unmatched:
+        shown = ", ".join(report.unmatched[:10]) + (" ..." if len(report.unmatched) > 10 else "")
+        err_console.print(f"rows without a video: {shown}", markup=False)

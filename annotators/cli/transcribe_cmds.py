@@ -1,0 +1,199 @@
+"""``storyframe transcribe`` (a whole project) and ``storyframe transcribe-file`` (one file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from annotators.jobs import Job
+from annotators.transcribe import (
+    DEFAULT_ENGINE,
+    TranscribeProgress,
+    TranscribeReport,
+    TranscribeSettings,
+    TranscriptResult,
+    check_language_code,
+    load_engine,
+    transcribe_file,
+    transcribe_project,
+)
+
+from .app import app, console, err_console
+
+EngineOpt = Annotated[
+    str, typer.Option("--engine", help="faster-whisper (default, fast) or openai-whisper.")
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model", help="Local model folder/file, or a size name such as small (needs download)."
+    ),
+]
+LanguageOpt = Annotated[
+    str | None,
+    typer.Option("--language", help="Language code such as en or de; default: auto-detect."),
+]
+DownloadOpt = Annotated[
+    bool,
+    typer.Option("--allow-download", help="Allow downloading a named model that is not installed."),
+]
+FORMATS = ("txt", "json", "srt", "vtt")
+
+
+@app.command("transcribe")
+def transcribe_cmd(
+    project: Annotated[Path, typer.Argument(help="The project file (.storyframe).")],
+    engine: EngineOpt = DEFAULT_ENGINE,
+    model: ModelOpt = None,
+    language: LanguageOpt = None,
+    videos: Annotated[
+        list[str] | None,
+        typer.Option("--videos", help="Only these video ids (repeat or comma-separate)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Transcribe again clips that have a transcript.")
+    ] = False,
+    allow_download: DownloadOpt = False,
+) -> None:
+    """Transcribe every clip of PROJECT that has no transcript yet (resumable with Ctrl+C)."""
+    from annotators.project import Project
+
+    check_language_code(language)  # before the progress bar appears
+    with Project.open(project) as opened:
+        job = transcribe_project(
+            opened,
+            engine,
+            model,
+            language,
+            video_ids=_video_ids(videos),
+            force=force,
+            allow_download=allow_download,
+        )
+        report = _run_with_progress(job)
+    _print_report(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("transcribe-file")
+def transcribe_file_cmd(
+    media: Annotated[Path, typer.Argument(help="A video or audio file.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="txt, json, srt or vtt.")] = "txt",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of to the screen.")
+    ] = None,
+    engine: EngineOpt = DEFAULT_ENGINE,
+    model: ModelOpt = None,
+    language: LanguageOpt = None,
+    allow_download: DownloadOpt = False,
+) -> None:
+    """Transcribe one MEDIA file without a project and print or save the transcript."""
+    from annotators.export.transcripts import render_transcript, segments_from_result
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    with err_console.status("Loading model and transcribing..."):
+        loaded = load_engine(engine, model, allow_download=allow_download)
+        result = transcribe_file(media, loaded, TranscribeSettings(language=language))
+    text = render_transcript(segments_from_result(result.segments), fmt, _meta(media, result))
+    if result.status == "no_speech":
+        err_console.print(f"{media}: no speech found (music or silence only)")
+    if output is None:
+        console.out(text, end="", highlight=False)
+    else:
+        output.write_text(text, encoding="utf-8", newline="\n")
+        err_console.print(f"wrote {output}")
+
+
+def _video_ids(values: list[str] | None) -> list[int] | None:
+    """Video ids from repeated and/or comma-separated ``--videos`` values."""
+    if not values:
+        return None
+    try:
+        return [int(part) for value in values for part in value.split(",") if part.strip()]
+    except ValueError as error:
+        raise typer.BadParameter("video ids are whole numbers", param_hint="--videos") from error
+
+
+def _run_with_progress(job: Job[TranscribeReport]) -> TranscribeReport:
+    """Drive the batch with a Rich progress bar; on Ctrl+C stop cleanly (work so far is kept)."""
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("clips · {task.fields[audio]} audio · {task.fields[speed]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console) as bar:
+        task = bar.add_task("Loading model", total=None, audio="0.0 min", speed="-")
+        try:
+            while True:
+                _show(bar, task, next(job))
+        except StopIteration as stop:
+            return stop.value
+        except KeyboardInterrupt:
+            job.close()
+            bar.stop()
+            err_console.print(
+                "[yellow]Interrupted.[/yellow] Finished clips are saved; "
+                "run the same command again to continue."
+            )
+            raise typer.Exit(130) from None
+
+
+def _show(bar: Progress, task: int, progress: TranscribeProgress) -> None:
+    if progress.done:
+        description = "Transcribing"
+    else:  # the job's first report comes before the model is loaded
+        description = "Loading model" if progress.total else "Nothing to transcribe"
+    bar.update(
+        task,
+        description=description,
+        completed=progress.done,
+        total=progress.total,
+        audio=f"{progress.audio_s / 60:.1f} min",
+        speed=f"{progress.speed:.1f}x real time" if progress.speed else "-",
+    )
+    if progress.done:
+        bar.console.print(progress.message, highlight=False)
+
+
+def _print_report(report: TranscribeReport) -> None:
+    no_speech = sum(1 for clip in report.transcribed if clip.status == "no_speech")
+    console.print(
+        f"Transcribed {len(report.transcribed)} clips ({no_speech} without speech), "
+        f"{report.already_done} already had a transcript, {len(report.skipped)} skipped, "
+        f"{len(report.failed)} failed; {report.audio_s / 60:.1f} min of audio in "
+        f"{report.processing_s:.1f} s.",
+        soft_wrap=True,  # one line a script can grep, whatever the terminal width
+    )
+    problems = report.failed + report.skipped
+    if problems:
+        table = Table("video id", "file", "problem")
+        for clip in problems:
+            table.add_row(str(clip.video_id), clip.path.name, clip.reason)
+        console.print(table)
+
+
+def _meta(media: Path, result: TranscriptResult) -> dict:
+    source = result.provenance
+    return {
+        "file": str(media),
+        "status": result.status,
+        "language": result.language,
+        "audio_s": round(result.audio_s, 3),
+        "engine": source.engine,
+        "engine_version": source.engine_version,
+        "model": source.model,
+        "settings": source.settings,
+    }

@@ -1,0 +1,317 @@
+"""Turn codebook YAML into a :class:`CodebookSpec`, reporting every problem with its line.
+
+The format is documented in ``docs/codebook-format.md``. Parsing never stops at the first
+problem: a researcher fixing a codebook wants the whole list at once. When anything is wrong,
+:class:`CodebookValidationError` (a :class:`~annotators.errors.CodebookError`) is raised with
+all ``file:line: problem`` messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotators.errors import CodebookError
+
+from .shortcuts import normalize_shortcut, reserved_for
+from .spec import CATEGORY, KINDS, VALUE_TYPES, CodebookSpec, CodeSpec, Option
+from .yamlmarks import MarkedList, MarkedMap, Problem, load_marked
+
+FORMAT_VERSION = 1
+# Ids become column names in exports (R, SPSS, pandas), hence snake_case.
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+ID_MAX_LENGTH = 100
+COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+TOP_KEYS = ("format", "name", "description", "codes")
+CATEGORY_KEYS = ("id", "label", "kind", "definition", "color", "codes")
+CODE_KEYS = (
+    "id", "label", "kind", "value_type", "options", "scale", "definition", "include",
+    "exclude", "examples", "shortcut", "color",
+)  # fmt: skip
+
+
+class CodebookValidationError(CodebookError):
+    """A codebook file is invalid; ``problems`` holds each :class:`Problem`, ``source`` the file."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = sorted(problems, key=lambda p: p.line)
+        super().__init__("\n".join(p.format(source) for p in self.problems))
+
+
+def read_codebook(path: Path | str) -> CodebookSpec:
+    """Parse the codebook file at ``path``; raise :class:`CodebookError` when it is unusable."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise CodebookError(f"{path}: no such codebook file") from error
+    except UnicodeDecodeError as error:
+        raise CodebookError(f"{path}: not a text file in UTF-8 ({error.reason})") from error
+    except OSError as error:
+        raise CodebookError(f"{path}: cannot read: {error.strerror}") from error
+    return parse_codebook(text, source=str(path))
+
+
+def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
+    """Parse codebook YAML ``text``; ``source`` names it in messages (usually the file path)."""
+    document, problems = load_marked(text)
+    if document is None and problems:
+        raise CodebookValidationError(source, problems)
+    parser = _Parser(problems)
+    spec = parser.codebook(document)
+    if parser.problems:
+        raise CodebookValidationError(source, parser.problems)
+    return spec
+
+
+@dataclass
+class _Parser:
+    """Walks the marked YAML tree once, building specs and collecting problems."""
+
+    problems: list[Problem]
+    id_lines: dict[str, int] = field(default_factory=dict)
+    shortcut_owners: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def report(self, line: int, message: str) -> None:
+        self.problems.append(Problem(line, message))
+
+    def codebook(self, document: Any) -> CodebookSpec:
+        if not isinstance(document, MarkedMap):
+            self.report(
+                getattr(document, "line", 1), "a codebook must be a mapping with name and codes"
+            )
+            return CodebookSpec(name="")
+        self.unknown_keys(document, TOP_KEYS, "the codebook")
+        self.check_format(document)
+        name = self.text(document, "name", "the codebook", required=True)
+        description = self.text(document, "description", "the codebook")
+        codes = self.entries(document, "the codebook")
+        if "codes" in document and not codes and isinstance(document["codes"], MarkedList):
+            self.report(document.line_of("codes"), "the codebook has no codes")
+        return CodebookSpec(name=name, description=description, codes=codes)
+
+    def check_format(self, document: MarkedMap) -> None:
+        version = document.get("format", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            self.report(
+                document.line_of("format"),
+                f"format {version!r} is not understood (this Storyframe reads format "
+                f"{FORMAT_VERSION})",
+            )
+
+    def entries(self, mapping: MarkedMap, owner: str) -> tuple[CodeSpec, ...]:
+        """The entries listed under ``codes`` of ``mapping`` (required)."""
+        if "codes" not in mapping:
+            self.report(mapping.line, f"{owner} has no 'codes' list")
+            return ()
+        items = mapping["codes"]
+        if not isinstance(items, MarkedList):
+            self.report(mapping.line_of("codes"), f"'codes' of {owner} must be a list")
+            return ()
+        specs = []
+        for item, line in zip(items, items.item_lines, strict=True):
+            if not isinstance(item, MarkedMap):
+                self.report(line, f"each entry of 'codes' in {owner} must be a mapping")
+                continue
+            spec = self.entry(item)
+            if spec is not None:
+                specs.append(spec)
+        return tuple(specs)
+
+    def entry(self, item: MarkedMap) -> CodeSpec | None:
+        key = self.entry_id(item)
+        owner = f"code '{key}'" if key else "code"
+        label = self.text(item, "label", owner, required=True)
+        kind = self.kind(item, owner)
+        if kind == CATEGORY:
+            self.unknown_keys(item, CATEGORY_KEYS, f"category '{key}'")
+            return CodeSpec(
+                key=key, label=label, kind=kind, line=item.line,
+                definition=self.text(item, "definition", owner),
+                color=self.color(item, owner),
+                children=self.entries(item, f"category '{key}'"),
+            )  # fmt: skip
+        self.unknown_keys(item, CODE_KEYS, owner)
+        value_type, options = self.value_type(item, owner)
+        return CodeSpec(
+            key=key, label=label, kind=kind or "point", value_type=value_type, options=options,
+            definition=self.text(item, "definition", owner),
+            include=self.text(item, "include", owner),
+            exclude=self.text(item, "exclude", owner),
+            examples=self.examples(item, owner),
+            shortcut=self.shortcut(item, owner, key),
+            color=self.color(item, owner),
+            line=item.line,
+        )  # fmt: skip
+
+    def entry_id(self, item: MarkedMap) -> str:
+        if "id" not in item:
+            self.report(item.line, "entry has no 'id'")
+            return ""
+        key = item.raw.get("id", item["id"]) if not isinstance(item["id"], str) else item["id"]
+        line = item.line_of("id")
+        if not isinstance(key, str) or not ID_PATTERN.match(key) or len(key) > ID_MAX_LENGTH:
+            self.report(
+                line,
+                f"id '{key}' must be snake_case: lowercase letters, digits and _, starting "
+                f"with a letter, at most {ID_MAX_LENGTH} characters",
+            )
+            return str(key)
+        if key in self.id_lines:
+            self.report(line, f"duplicate id '{key}' (first defined on line {self.id_lines[key]})")
+        else:
+            self.id_lines[key] = line
+        return key
+
+    def kind(self, item: MarkedMap, owner: str) -> str | None:
+        expected = ", ".join(KINDS)
+        if "kind" not in item:
+            self.report(item.line, f"{owner} has no 'kind' (one of {expected})")
+            return None
+        kind = item["kind"]
+        if kind not in KINDS:
+            self.report(item.line_of("kind"), f"{owner}: unknown kind '{kind}' (one of {expected})")
+            return None
+        return kind
+
+    def value_type(self, item: MarkedMap, owner: str) -> tuple[str, tuple[Option, ...]]:
+        value_type = item.get("value_type", "presence")
+        line = item.line_of("value_type")
+        if value_type not in VALUE_TYPES:
+            self.report(
+                line,
+                f"{owner}: unknown value type '{value_type}' (one of {', '.join(VALUE_TYPES)})",
+            )
+            return "presence", ()
+        wanted = {"nominal": "options", "ordinal": "scale"}.get(value_type)
+        for listed in ("options", "scale"):
+            if listed in item and listed != wanted:
+                hint = f"; {value_type} codes use '{wanted}'" if wanted else ""
+                self.report(
+                    item.line_of(listed),
+                    f"{owner}: '{listed}' is not used by {value_type} codes{hint}",
+                )
+        if wanted is None:
+            return value_type, ()
+        if wanted not in item:
+            self.report(line, f"{owner}: {value_type} code without '{wanted}'")
+            return value_type, ()
+        return value_type, self.options(item, wanted, owner, ordinal=value_type == "ordinal")
+
+    def options(self, item: MarkedMap, key: str, owner: str, ordinal: bool) -> tuple[Option, ...]:
+        listed = item[key]
+        if not isinstance(listed, MarkedList) or not listed:
+            self.report(item.line_of(key), f"{owner}: empty '{key}' (list the allowed values)")
+            return ()
+        options: list[Option] = []
+        seen: dict[str, int] = {}
+        for entry, line in zip(listed, listed.item_lines, strict=True):
+            option = self.option(entry, line, owner, ordinal)
+            if option is None:
+                continue
+            if option.value in seen:
+                self.report(
+                    line, f"{owner}: duplicate value '{option.value}' (line {seen[option.value]})"
+                )
+                continue
+            seen[option.value] = line
+            options.append(option)
+        return tuple(options)
+
+    def option(self, entry: Any, line: int, owner: str, ordinal: bool) -> Option | None:
+        """One option: ``{value, label}``; nominal options may also be a bare value."""
+        if isinstance(entry, MarkedMap):
+            self.unknown_keys(entry, ("value", "label"), f"an option of {owner}")
+            value, label = entry.get("value"), self.text(entry, "label", f"an option of {owner}")
+        else:
+            value, label = entry, ""
+        if ordinal:
+            if (
+                not isinstance(entry, MarkedMap)
+                or isinstance(value, bool)
+                or not isinstance(value, int)
+            ):
+                self.report(line, f"{owner}: scale entries need an integer 'value' and a 'label'")
+                return None
+            if not label:
+                self.report(line, f"{owner}: scale value {value} has no label")
+                return None
+        elif isinstance(value, bool) or not isinstance(value, str | int) or str(value) == "":
+            self.report(line, f"{owner}: an option needs a non-empty text 'value'")
+            return None
+        return Option(value=str(value), label=label or str(value))
+
+    def examples(self, item: MarkedMap, owner: str) -> tuple[str, ...]:
+        examples = item.get("examples", [])
+        if examples is None:
+            return ()
+        if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
+            self.report(item.line_of("examples"), f"{owner}: 'examples' must be a list of texts")
+            return ()
+        return tuple(e.strip() for e in examples)
+
+    def shortcut(self, item: MarkedMap, owner: str, key: str) -> str | None:
+        if item.get("shortcut") is None:
+            return None
+        line = item.line_of("shortcut")
+        try:
+            shortcut = normalize_shortcut(str(item.raw.get("shortcut", item["shortcut"])))
+        except ValueError as error:
+            self.report(line, f"{owner}: bad shortcut '{item['shortcut']}': {error}")
+            return None
+        if use := reserved_for(shortcut):
+            self.report(line, f"{owner}: shortcut '{shortcut}' is reserved for {use}")
+        elif shortcut in self.shortcut_owners:
+            other, other_line = self.shortcut_owners[shortcut]
+            self.report(
+                line,
+                f"{owner}: duplicate shortcut '{shortcut}' (also '{other}' on line {other_line})",
+            )
+        else:
+            self.shortcut_owners[shortcut] = (key, line)
+        return shortcut
+
+    def color(self, item: MarkedMap, owner: str) -> str | None:
+        color = item.get("color")
+        if color is None:
+            return None
+        if not isinstance(color, str) or not COLOR_PATTERN.match(color):
+            self.report(item.line_of("color"), f"{owner}: bad color '{color}' (use #rrggbb)")
+            return None
+        return color.lower()
+
+    def text(self, mapping: MarkedMap, key: str, owner: str, required: bool = False) -> str:
+        """Text value of ``key``: numbers keep the spelling they had in the file."""
+        value = mapping.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.report(mapping.line, f"{owner} has no '{key}'")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.report(mapping.line_of(key), f"{owner}: '{key}' must be text")
+            return ""
+        return (value if isinstance(value, str) else mapping.raw[key]).strip()
+
+    def unknown_keys(self, mapping: MarkedMap, allowed: tuple[str, ...], owner: str) -> None:
+        for key in mapping:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = (
+                f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
+            )
+            self.report(mapping.line_of(key), f"{owner}: unknown key '{key}'{hint}")
+
+
+def codebook_problems(text: str) -> list[Problem]:
+    """All problems of codebook ``text`` (empty when it is valid)."""
+    try:
+        parse_codebook(text)
+    except CodebookValidationError as error:
+        return error.problems
+    return []

@@ -1,0 +1,87 @@
+"""One csv-long record turned into typed values; a malformed cell fails the whole import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotators.errors import ExportError
+
+from .catalog import CLIP
+from .csvio import unguard_formula
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    """The fields of a csv-long row that an import uses (text already unguarded)."""
+
+    line: int
+    video_sha256: str
+    video_file_name: str
+    coder: str
+    code_key: str
+    kind: str
+    value: str | None
+    start_frame: int | None
+    end_frame: int | None
+    start_s: float | None
+    end_s: float | None
+    note: str
+    source: str
+
+
+def _int(path: Path, line: int, record: dict[str, str], name: str) -> int | None:
+    text = record.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not number.is_integer():
+        raise ExportError(f"{path}:{line}: {name} {text!r} is not a whole number")
+    return int(number)
+
+
+def _float(path: Path, line: int, record: dict[str, str], name: str) -> float | None:
+    text = record.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ExportError(f"{path}:{line}: {name} {text!r} is not a number") from None
+
+
+def parse_row(path: Path, line: int, record: dict[str, str]) -> ParsedRow:
+    """Typed fields of ``record`` (found on ``line`` of ``path``), text cells unguarded.
+
+    Text loses the formula guard's leading ``'`` (:func:`~.csvio.unguard_formula`, the inverse
+    of the exporter's default guard).
+
+    Raises :class:`ExportError` naming ``path:line`` when a frame or time cell is not a number,
+    or a time-anchored row has no start frame.
+    """
+    kind = record.get("kind", "").strip()
+    row = ParsedRow(
+        line=line,
+        video_sha256=record.get("video_sha256", "").strip().lower(),
+        video_file_name=unguard_formula(record.get("video_file_name", "").strip()),
+        coder=unguard_formula(record.get("coder", "").strip()),
+        code_key=unguard_formula(record.get("code_key", "").strip()),
+        kind=kind,
+        value=unguard_formula(record.get("value", "")) or None,
+        start_frame=_int(path, line, record, "start_frame"),
+        end_frame=_int(path, line, record, "end_frame"),
+        start_s=_float(path, line, record, "start_s"),
+        end_s=_float(path, line, record, "end_s"),
+        note=unguard_formula(record.get("note", "")),
+        source=record.get("source", "").strip(),
+    )
+    if kind != CLIP and (row.start_frame is None or row.start_s is None):
+        raise ExportError(
+            f"{path}:{line}: a {kind or 'time-anchored'} row needs start_frame and start_s"
+        )
+    if (row.end_frame is None) != (row.end_s is None):
+        raise ExportError(f"{path}:{line}: end_frame and end_s must both be given or both be empty")
+    return row

@@ -1,0 +1,105 @@
+"""Which annotations an export covers: filters by coder, video and codebook category.
+
+Filters are given by name (coder names; video file names, content hashes or ids; category or
+code keys) and resolved once against the project. A name that matches nothing is an error,
+because a typo would otherwise produce a silently empty export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+
+from annotators.errors import ExportError
+
+from .catalog import CodeInfo, VideoInfo
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """What to export; empty sequences mean "all"."""
+
+    coders: Sequence[str] = ()
+    videos: Sequence[str] = ()
+    categories: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Resolved filter: sets of ids, or ``None`` for "all"."""
+
+    coder_ids: frozenset[int] | None
+    video_ids: frozenset[int] | None
+    code_ids: frozenset[int] | None
+
+    def filter(self, query: Select, table: Any) -> Select:
+        """``query`` restricted to the selection; ``table`` has video/coder/code id columns."""
+        if self.video_ids is not None:
+            query = query.where(table.video_id.in_(self.video_ids))
+        if self.coder_ids is not None:
+            query = query.where(table.coder_id.in_(self.coder_ids))
+        if self.code_ids is not None:
+            query = query.where(table.code_id.in_(self.code_ids))
+        return query
+
+
+def resolve(
+    flt: ExportFilter,
+    codes: dict[int, CodeInfo],
+    videos: dict[int, VideoInfo],
+    coders: dict[int, str],
+) -> Selection:
+    """Resolve ``flt`` to ids; raise :class:`ExportError` listing names that match nothing."""
+    return Selection(
+        coder_ids=_resolve_coders(flt.coders, coders),
+        video_ids=resolve_videos(flt.videos, videos),
+        code_ids=_resolve_categories(flt.categories, codes),
+    )
+
+
+def _unknown(what: str, names: list[str], known: Sequence[str]) -> ExportError:
+    hint = ", ".join(sorted(known)[:20]) or "none"
+    return ExportError(f"unknown {what}: {', '.join(names)} (known: {hint})")
+
+
+def _resolve_coders(names: Sequence[str], coders: dict[int, str]) -> frozenset[int] | None:
+    if not names:
+        return None
+    ids = {name: [cid for cid, cname in coders.items() if cname == name] for name in names}
+    missing = [name for name, found in ids.items() if not found]
+    if missing:
+        raise _unknown("coder", missing, list(coders.values()))
+    return frozenset(cid for found in ids.values() for cid in found)
+
+
+def _video_matches(name: str, video: VideoInfo) -> bool:
+    return name in (video.file_name, video.content_hash, str(video.id))
+
+
+def resolve_videos(names: Sequence[str], videos: dict[int, VideoInfo]) -> frozenset[int] | None:
+    """Ids of the videos ``names`` (file name, content hash or id) match; ``None`` for all."""
+    if not names:
+        return None
+    ids = {name: [v.id for v in videos.values() if _video_matches(name, v)] for name in names}
+    missing = [name for name, found in ids.items() if not found]
+    if missing:
+        raise _unknown("video", missing, [v.file_name for v in videos.values()])
+    return frozenset(vid for found in ids.values() for vid in found)
+
+
+def _resolve_categories(keys: Sequence[str], codes: dict[int, CodeInfo]) -> frozenset[int] | None:
+    """Codes inside any of the category ``keys`` (at any depth), or named directly."""
+    if not keys:
+        return None
+    known = {c.key for c in codes.values()}
+    missing = [key for key in keys if key not in known]
+    if missing:
+        categories = [c.key for c in codes.values() if c.is_category]
+        raise _unknown("category", missing, categories)
+    wanted = set(keys)
+    return frozenset(
+        c.id for c in codes.values() if c.key in wanted or wanted.intersection(c.ancestors)
+    )

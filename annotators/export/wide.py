@@ -1,0 +1,204 @@
+"""The ``csv-wide`` export: one row per video x coder, ready for regression.
+
+Rows exist for every (video, coder) pair with at least one annotation or clip-level value in
+the selection. For every time-anchored code: ``<key>_present`` (0/1), ``<key>_count``,
+``<key>_first_onset_s`` (empty when absent) and ``<key>_total_duration_s`` (sum of interval
+durations; point events add 0); for every clip-level variable its stored value; then video facts
+and the video's platform metadata flattened into ``meta_*`` columns. Aggregates are computed by
+SQLite (``GROUP BY``), so the export reads one row per video x coder x code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+from sqlmodel import Session
+
+from annotators.store.models import Annotation, ClipValue
+
+from .catalog import CodeInfo, VideoInfo, load_coders, load_codes, load_videos, snake_case
+from .csvio import Column, CsvOptions, open_table
+from .dictionary import (
+    TIME_MEASURES,
+    TableExport,
+    dictionary_path,
+    wide_columns,
+    write_dictionary,
+)
+from .selection import ExportFilter, Selection, resolve
+from .sqltext import ms
+
+FIXED_COLUMNS = (
+    Column("video_id", "int", "video id in this project"),
+    Column("video_file_name", "text", "file name of the video"),
+    Column("video_sha256", "text", "SHA-256 of the video file"),
+    Column("platform_video_id", "text", "the platform's id of the video, if known"),
+    Column("coder_id", "int", "coder id in this project"),
+    Column("coder", "text", "coder name"),
+    Column("video_duration_s", "seconds", "duration of the video"),
+    Column("video_frame_count", "int", "number of frames"),
+    Column("video_fps", "float", "average frames per second"),
+    Column("video_width", "int", "display width in pixels"),
+    Column("video_height", "int", "display height in pixels"),
+    Column("video_rotation", "int", "rotation applied for display (degrees clockwise)"),
+    Column("video_has_audio", "int", "1 when the video has an audio track"),
+)
+
+
+@dataclass
+class _Aggregate:
+    count: int = 0
+    first_onset_s: float | None = None
+    total_ms: int = 0
+
+    def add(self, count: int, onset: float, total_ms: float) -> None:
+        self.count += count
+        self.first_onset_s = onset if self.first_onset_s is None else min(onset, self.first_onset_s)
+        self.total_ms += int(total_ms)
+
+
+def flatten_meta(meta: dict[str, Any], prefix: str = "meta") -> dict[str, Any]:
+    """Platform metadata as flat ``meta_*`` columns: nested dicts join keys with ``_``;
+    lists become JSON text (unambiguous, and ``jsonlite``/``json.loads`` read it back)."""
+    flat: dict[str, Any] = {}
+    for key, value in meta.items():
+        name = f"{prefix}_{snake_case(str(key))}"
+        if isinstance(value, dict):
+            flat.update(flatten_meta(value, name))
+        elif isinstance(value, list):
+            flat[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            flat[name] = value
+    return flat
+
+
+Aggregates = dict[tuple[int, int], dict[str, _Aggregate]]
+ClipCells = dict[tuple[int, int], dict[str, str | None]]
+
+
+def _time_aggregates(conn: Connection, sel: Selection, codes: dict[int, CodeInfo]) -> Aggregates:
+    """Per (video, coder): per code column name, its count, first onset and total duration."""
+    # durations are summed in whole milliseconds, rounded per annotation like csv-long's
+    duration_ms = ms(Annotation.end_s) - ms(Annotation.start_s)
+    query = select(
+        Annotation.video_id,
+        Annotation.coder_id,
+        Annotation.code_id,
+        func.count(),
+        func.min(Annotation.start_s),
+        func.sum(func.coalesce(duration_ms, 0)),
+    ).group_by(Annotation.video_id, Annotation.coder_id, Annotation.code_id)
+    table: Aggregates = defaultdict(lambda: defaultdict(_Aggregate))
+    for vid, cid, code_id, count, onset, total_ms in conn.execute(sel.filter(query, Annotation)):
+        table[vid, cid][snake_case(codes[code_id].key)].add(count, onset, total_ms)
+    return table
+
+
+def _clip_values(conn: Connection, sel: Selection, codes: dict[int, CodeInfo]) -> ClipCells:
+    """Per (video, coder): per clip-level column name, the stored value."""
+    query = select(ClipValue.video_id, ClipValue.coder_id, ClipValue.code_id, ClipValue.value)
+    table: ClipCells = defaultdict(dict)
+    for vid, cid, code_id, value in conn.execute(sel.filter(query, ClipValue)):
+        table[vid, cid][snake_case(codes[code_id].key)] = value
+    return table
+
+
+def _selected_codes(conn: Connection, codes: dict[int, CodeInfo], sel: Selection) -> list[CodeInfo]:
+    """Codes that get columns: selected, not categories, retired ones only if they hold data."""
+    used = {cid for (cid,) in conn.execute(select(Annotation.code_id).distinct())}
+    used |= {cid for (cid,) in conn.execute(select(ClipValue.code_id).distinct())}
+    return [
+        c
+        for c in codes.values()
+        if not c.is_category
+        and (sel.code_ids is None or c.id in sel.code_ids)
+        and (not c.retired or c.id in used)
+    ]
+
+
+def _code_columns(codes: list[CodeInfo]) -> list[Column]:
+    """Columns of the selected codes, in codebook order, one set per distinct column name."""
+    columns: dict[str, Column] = {}
+    for code in codes:
+        for name in wide_columns(code):
+            kind = "text" if code.is_clip else ("seconds" if name.endswith("_s") else "int")
+            columns.setdefault(name, Column(name, kind, code.label))
+    return list(columns.values())
+
+
+def _video_cells(video: VideoInfo, coder_id: int, coder: str) -> list[Any]:
+    return [
+        video.id, video.file_name, video.content_hash, video.platform_video_id, coder_id, coder,
+        video.duration_s, video.frame_count, video.fps, video.width, video.height,
+        video.rotation, video.has_audio,
+    ]  # fmt: skip
+
+
+def _code_cells(
+    columns: list[Column], times: dict[str, _Aggregate], clips: dict[str, str | None]
+) -> list[Any]:
+    """Cells of the code columns: four measures per time-anchored code, one value per clip one."""
+    cells: list[Any] = []
+    for column in columns:
+        name = column.name
+        if column.kind == "text":
+            cells.append(clips.get(name))
+            continue
+        base, measure = _split_measure(name)
+        agg = times.get(base, _Aggregate())
+        cells.append(
+            {
+                "present": int(agg.count > 0),
+                "count": agg.count,
+                "first_onset_s": agg.first_onset_s,
+                "total_duration_s": agg.total_ms / 1000,
+            }[measure]
+        )
+    return cells
+
+
+def _split_measure(name: str) -> tuple[str, str]:
+    """``donate_first_onset_s`` -> (``donate``, ``first_onset_s``)."""
+    for measure in TIME_MEASURES:
+        if name.endswith("_" + measure):
+            return name[: -len(measure) - 1], measure
+    raise ValueError(f"{name} is not a time-anchored measure column")
+
+
+def export_wide(
+    session: Session,
+    path: Path,
+    flt: ExportFilter | None = None,
+    options: CsvOptions | None = None,
+) -> TableExport:
+    """Write the csv-wide table of the selection to ``path`` and ``codebook.csv`` beside it.
+
+    Raises :class:`ExportError` for unknown filter names or an unwritable path.
+    """
+    conn = session.connection()
+    codes, videos, coders = load_codes(session), load_videos(session), load_coders(session)
+    sel = resolve(flt or ExportFilter(), codes, videos, coders)
+    times, clips = _time_aggregates(conn, sel, codes), _clip_values(conn, sel, codes)
+    selected = _selected_codes(conn, codes, sel)
+    code_columns = _code_columns(selected)
+    pairs = sorted(
+        set(times) | set(clips), key=lambda p: (videos[p[0]].file_name, p[0], coders[p[1]])
+    )
+    metas = {vid: flatten_meta(videos[vid].platform_meta) for vid, _ in pairs}
+    meta_names = sorted({name for meta in metas.values() for name in meta})
+    columns = [*FIXED_COLUMNS, *code_columns, *(Column(n, "text") for n in meta_names)]
+    dictionary = dictionary_path(path)
+    with open_table(path, columns, options or CsvOptions()) as table:
+        for vid, cid in pairs:
+            table.write(
+                _video_cells(videos[vid], cid, coders[cid])
+                + _code_cells(code_columns, times[vid, cid], clips[vid, cid])
+                + [metas[vid].get(name) for name in meta_names]
+            )
+    write_dictionary(dictionary, selected, options or CsvOptions())
+    return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)

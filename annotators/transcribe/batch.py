@@ -1,0 +1,160 @@
+"""Transcribing a whole project: one model load, one commit per clip, resumable.
+
+:func:`transcribe_project` is a job (see :mod:`annotators.jobs`): it yields
+:class:`TranscribeProgress` after each clip and returns a :class:`TranscribeReport`. Each clip's
+transcript is committed before the next clip starts, so cancelling (closing the generator),
+Ctrl+C or a crash loses at most the clip in progress, and the next run skips finished clips.
+A clip whose audio cannot be read is reported and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotators.errors import MediaError
+from annotators.jobs import Job, Progress
+from annotators.media.audio import load_audio
+from annotators.store.models import Video
+from annotators.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine
+from annotators.transcribe.settings import TranscribeSettings
+from annotators.transcribe.storage import current_transcript, save_transcript
+from annotators.transcribe.transcribe import check_language, check_language_code
+
+if TYPE_CHECKING:
+    from annotators.project import Project
+
+
+@dataclass(frozen=True)
+class TranscribeProgress(Progress):
+    """Progress of a batch: ``done`` of ``total`` clips, plus audio and speed figures.
+
+    ``speed`` is audio seconds transcribed per second of processing (higher is faster).
+    """
+
+    audio_s: float = 0.0
+    processing_s: float = 0.0
+
+    @property
+    def speed(self) -> float:
+        return self.audio_s / self.processing_s if self.processing_s > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class ClipOutcome:
+    """One clip of a batch: its transcript id and status, or why it failed or was skipped."""
+
+    video_id: int
+    path: Path
+    status: str  # ok, no_speech, failed, skipped
+    transcript_id: int | None = None
+    reason: str = ""
+
+
+@dataclass
+class TranscribeReport:
+    """What a batch did. ``model_loads`` is 0 when there was nothing to do, else 1."""
+
+    transcribed: list[ClipOutcome] = field(default_factory=list)
+    failed: list[ClipOutcome] = field(default_factory=list)
+    skipped: list[ClipOutcome] = field(default_factory=list)
+    already_done: int = 0
+    audio_s: float = 0.0
+    processing_s: float = 0.0
+    model_load_s: float = 0.0
+    model_loads: int = 0
+
+
+def transcribe_project(
+    project: Project,
+    engine: str | Engine = DEFAULT_ENGINE,
+    model: str | Path | None = None,
+    language: str | None = None,
+    video_ids: Sequence[int] | None = None,
+    force: bool = False,
+    *,
+    allow_download: bool = False,
+    settings: TranscribeSettings | None = None,
+) -> Job[TranscribeReport]:
+    """Job transcribing the project's clips that have no current transcript (all if ``force``).
+
+    ``engine`` is an engine name (loaded once here, with ``model``) or an already loaded
+    engine. ``video_ids`` limits the batch (unknown ids raise ``ProjectError`` before any work).
+    Clips without an audio track are skipped; unreadable clips are reported as failed.
+    """
+    settings = settings or TranscribeSettings()
+    if language is not None:
+        settings = replace(settings, language=language)
+    check_language_code(settings.language)
+    report = TranscribeReport()
+    todo = _clips_to_do(project, video_ids, force, report)
+    yield TranscribeProgress(0, len(todo), f"{len(todo)} clips to transcribe")
+    if not todo:
+        return report
+    loaded = _load(engine, model, allow_download, report)
+    check_language(loaded, settings.language)
+    for done, video in enumerate(todo, start=1):
+        outcome = _transcribe_clip(project, loaded, settings, video, report)
+        message = f"{outcome.path.name}: {outcome.reason or outcome.status}"
+        yield TranscribeProgress(done, len(todo), message, report.audio_s, report.processing_s)
+    return report
+
+
+def _clips_to_do(
+    project: Project, video_ids: Sequence[int] | None, force: bool, report: TranscribeReport
+) -> list[Video]:
+    videos = project.videos() if video_ids is None else [project.video(i) for i in video_ids]
+    todo = []
+    with project.session() as session:
+        for video in videos:
+            if not force and current_transcript(session, video.id) is not None:
+                report.already_done += 1
+            elif not video.has_audio:
+                path = project.video_path(video)
+                report.skipped.append(
+                    ClipOutcome(video.id, path, "skipped", None, "no audio track")
+                )
+            else:
+                todo.append(video)
+    return todo
+
+
+def _load(
+    engine: str | Engine, model: str | Path | None, allow_download: bool, report: TranscribeReport
+) -> Engine:
+    if not isinstance(engine, str):
+        return engine
+    started = time.perf_counter()
+    loaded = load_engine(engine, model, allow_download=allow_download)
+    report.model_load_s = time.perf_counter() - started
+    report.model_loads += 1
+    return loaded
+
+
+def _transcribe_clip(
+    project: Project,
+    engine: Engine,
+    settings: TranscribeSettings,
+    video: Video,
+    report: TranscribeReport,
+) -> ClipOutcome:
+    """Transcribe and commit one clip; a bad file becomes a ``failed`` outcome."""
+    path = project.video_path(video)
+    try:
+        audio = load_audio(path)
+    except MediaError as error:
+        outcome = ClipOutcome(video.id, path, "failed", None, str(error))
+        report.failed.append(outcome)
+        return outcome
+    result = engine.transcribe(audio, settings)
+    with project.session() as session:
+        row = save_transcript(session, video.id, result)
+        session.commit()
+    outcome = ClipOutcome(video.id, path, result.status, row.id)
+    report.transcribed.append(outcome)
+    report.audio_s += result.audio_s
+    report.processing_s += result.processing_s
+    return outcome

@@ -1,0 +1,44 @@
+"""Transcription engines, selected by name (see :func:`load_engine`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotators.errors import TranscriptionError
+from annotators.transcribe.engines.base import Engine
+from annotators.transcribe.models import resolve_model
+
+DEFAULT_ENGINE = "faster-whisper"
+ENGINE_NAMES = ("faster-whisper", "openai-whisper")
+
+
+def load_engine(
+    name: str = DEFAULT_ENGINE,
+    model: str | Path | None = None,
+    *,
+    allow_download: bool = False,
+    cpu_threads: int = 0,
+) -> Engine:
+    """Load the engine ``name`` with ``model`` (None = bundled tiny.en, or a local path, or a
+    size name that is only downloaded when ``allow_download``).
+
+    Raises :class:`TranscriptionError` for an unknown engine or a model that cannot be used.
+    Each engine's libraries are imported only when it is chosen (torch is slow to import).
+    """
+    ref = resolve_model(model)
+    if name == "faster-whisper":
+        from annotators.transcribe.engines.faster import load_faster_whisper
+
+        return load_faster_whisper(ref, allow_download=allow_download, cpu_threads=cpu_threads)
+    if name == "openai-whisper":
+        try:
+            from annotators.transcribe.engines.openai import load_openai_whisper
+        except ModuleNotFoundError as error:
+            raise TranscriptionError(
+                f"the openai-whisper engine needs {error.name}: pip install 'storyframe[openai]'"
+            ) from error
+        return load_openai_whisper(ref, allow_download=allow_download, cpu_threads=cpu_threads)
+    raise TranscriptionError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+
+
+__all__ = ["DEFAULT_ENGINE", "ENGINE_NAMES", "Engine", "load_engine"]

@@ -1,0 +1,27 @@
+"""The one engine interface every transcription engine implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from annotators.transcribe.result import TranscriptResult
+from annotators.transcribe.settings import TranscribeSettings
+
+
+class Engine(Protocol):
+    """A loaded Whisper model that turns 16 kHz mono float32 audio into a transcript.
+
+    Loading is the expensive part, so a batch loads one engine and calls
+    :meth:`transcribe` for every clip.
+    """
+
+    name: str
+    version: str
+    model_name: str
+    is_multilingual: bool
+
+    def transcribe(self, audio: np.ndarray, settings: TranscribeSettings) -> TranscriptResult:
+        """Transcribe ``audio`` (16 kHz mono float32) with ``settings``; no network access."""
+        ...

@@ -1,0 +1,184 @@
+"""Transcription speed and memory: faster-whisper against openai-whisper on the same clip.
+
+Usage: ``python benchmarks/bench_transcribe.py [--runs N] [--batch N] [--threads N]``
+
+Builds a ~45 s spoken clip (espeak-ng when installed, else the committed fixture looped),
+then, in one fresh subprocess per engine (so peak memory is that engine's alone): loads the
+bundled tiny.en model, warms up on 3 s of audio (openai-whisper JIT-compiles its word
+alignment on first use), and transcribes the clip ``--runs`` times with the default settings
+(word timestamps, beam 5, VAD). Prints the real-time factor (processing time / audio
+duration; best run), peak RSS, and the speed ratio. Then imports a batch of ``--batch``
+distinct clips into a temporary project and transcribes them with ``transcribe_project``,
+counting how often a model is constructed (must be once).
+
+Targets (issue 3): faster-whisper RTF <= 0.08, >= 4x faster than openai-whisper, peak memory
+<= 1.5 GB, batch of 20 clips loads the model once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from annotators.jobs import run_job  # noqa: E402
+from annotators.media.audio import load_audio  # noqa: E402
+from annotators.transcribe import TranscribeSettings, load_engine  # noqa: E402
+from tests.data.make_speech_fixture import OUTPUT as FIXTURE  # noqa: E402
+from tests.data.make_speech_fixture import RATE, read_wav, speak, write_clip  # noqa: E402
+
+STORY = (
+    "When I was nineteen my little brother got sick, and nobody could tell us why. "
+    "For two years we drove to the hospital every weekend, and my parents worked extra shifts "
+    "to pay for the treatment. The turning point came when a nurse told us about a foundation "
+    "that helps families like ours. They paid for the tests, and they found the cause. "
+    "Today he is healthy and he is starting college in the fall. "
+    "That is why I am running this challenge. Please share this video, use the hashtag, "
+    "and if you can, donate through the link in my bio. Every dollar helps another family "
+    "get answers, and nobody should have to go through this alone."
+)
+TARGETS = {"rtf": 0.08, "ratio": 4.0, "peak_mb": 1536.0}
+
+
+def bench_clip(folder: Path) -> tuple[Path, str]:
+    """A ~45 s speech clip in ``folder`` and how it was made."""
+    path = folder / "story.mp4"
+    if shutil.which("espeak-ng"):
+        wav = folder / "story.wav"
+        speak(STORY, wav)
+        samples, source = read_wav(wav), "espeak-ng story"
+    else:
+        samples, source = np.tile(load_audio(FIXTURE), 3), "committed fixture x3"
+    write_clip(samples.astype(np.float32), path)
+    return path, source
+
+
+def child(engine_name: str, clip: Path, runs: int, threads: int) -> None:
+    """Measure one engine in this (fresh) process; print one JSON line."""
+    started = time.perf_counter()
+    engine = load_engine(engine_name, cpu_threads=threads)
+    load_s = time.perf_counter() - started
+    audio = load_audio(clip)
+    settings = TranscribeSettings()
+    started = time.perf_counter()
+    engine.transcribe(audio[: 3 * RATE], settings)
+    warmup_s = time.perf_counter() - started
+    times, cpu_times, text = [], [], ""
+    for _ in range(runs):
+        cpu_started = time.process_time()
+        result = engine.transcribe(audio, settings)
+        cpu_times.append(time.process_time() - cpu_started)
+        times.append(result.processing_s)
+        text = result.text
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    figures = {"engine": engine_name, "load_s": load_s, "warmup_s": warmup_s, "times": times}
+    figures["cpu_s"] = min(cpu_times)
+    figures.update(audio_s=len(audio) / RATE, peak_mb=peak_mb, words=len(text.split()))
+    print(json.dumps(figures))
+
+
+def measure(engine_name: str, clip: Path, runs: int, threads: int) -> dict:
+    """Run :func:`child` for ``engine_name`` in a subprocess and return its figures."""
+    command = [sys.executable, __file__, "--child", engine_name, str(clip)]
+    command += ["--runs", str(runs), "--threads", str(threads)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def report_engines(clip: Path, runs: int, threads: int) -> dict[str, dict]:
+    figures = {name: measure(name, clip, runs, threads) for name in ENGINES}
+    print(
+        f"{'engine':16} {'load s':>7} {'warm-up s':>9} {'best s':>7} {'RTF':>6} "
+        f"{'CPU s':>6} {'idle RTF':>8} {'peak MB':>8}"
+    )
+    for name, fig in figures.items():
+        fig["rtf"] = min(fig["times"]) / fig["audio_s"]
+        # CPU seconds spread over the threads: the wall-clock RTF on an otherwise idle machine
+        idle_rtf = fig["cpu_s"] / threads / fig["audio_s"]
+        print(
+            f"{name:16} {fig['load_s']:7.2f} {fig['warmup_s']:9.2f} {min(fig['times']):7.2f} "
+            f"{fig['rtf']:6.3f} {fig['cpu_s']:6.1f} {idle_rtf:8.3f} {fig['peak_mb']:8.0f}"
+        )
+    return figures
+
+
+def batch(count: int, speech: np.ndarray, folder: Path) -> None:
+    """Transcribe ``count`` distinct short clips as one project batch; count model loads."""
+    import faster_whisper
+
+    import annotators.transcribe.engines.faster as faster_module
+    from annotators.project import Project
+    from annotators.transcribe import transcribe_project
+
+    constructed: list[str] = []
+
+    class CountingModel(faster_whisper.WhisperModel):
+        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            constructed.append(str(args[0]))
+            super().__init__(*args, **kwargs)
+
+    faster_module.WhisperModel = CountingModel
+    clips = folder / "batch"
+    clips.mkdir()
+    for index in range(count):
+        # 4 s of speech from a different offset each: distinct content, distinct hashes
+        start = (index * RATE // 2) % (len(speech) - 4 * RATE)
+        write_clip(speech[start : start + 4 * RATE], clips / f"clip_{index:02}.mp4")
+    with Project.create(folder / "batch.storyframe") as project:
+        run_job(project.import_media([clips]))
+        started = time.perf_counter()
+        report = run_job(transcribe_project(project))
+        total_s = time.perf_counter() - started
+    print(
+        f"batch: {len(report.transcribed)} clips, {report.audio_s:.0f} s audio in {total_s:.1f} s "
+        f"(RTF {total_s / report.audio_s:.3f}); model constructed {len(constructed)}x, "
+        f"load {report.model_load_s:.2f} s"
+    )
+
+
+ENGINES = ("faster-whisper", "openai-whisper")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--child", nargs=2, metavar=("ENGINE", "CLIP"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), args.runs, args.threads)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        clip, source = bench_clip(Path(tmp))
+        print(f"clip: {source}, {len(load_audio(clip)) / RATE:.1f} s; threads {args.threads}")
+        figures = report_engines(clip, args.runs, args.threads)
+        fast, slow = figures["faster-whisper"], figures["openai-whisper"]
+        ratio = slow["rtf"] / fast["rtf"]
+        peak = max(fig["peak_mb"] for fig in figures.values())
+        print(f"speed ratio faster-whisper / openai-whisper: {ratio:.1f}x")
+        print(
+            f"targets: RTF {fast['rtf']:.3f} <= {TARGETS['rtf']} "
+            f"{'OK' if fast['rtf'] <= TARGETS['rtf'] else 'MISSED'}; "
+            f"ratio {ratio:.1f} >= {TARGETS['ratio']} "
+            f"{'OK' if ratio >= TARGETS['ratio'] else 'MISSED'}; "
+            f"peak {peak:.0f} MB <= {TARGETS['peak_mb']:.0f} "
+            f"{'OK' if peak <= TARGETS['peak_mb'] else 'MISSED'}"
+        )
+        if args.batch:
+            batch(args.batch, load_audio(clip), Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

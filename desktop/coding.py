@@ -1,0 +1,223 @@
+"""Coding from the keyboard: shortcut keys, open intervals, and every edit as an undoable op.
+
+The core :class:`annotators.coding.Coding` does the work (validation, frame times, commit,
+undo history); this controller decides *what* a key press means and sends the operation to the
+workspace's single writer thread. It never writes to the database itself.
+
+- a point code's key creates a point event at the current frame;
+- an interval code's key opens an interval at the current frame; the same key again (or Enter)
+  closes it at the current frame, also while playing; Esc drops it;
+- Delete removes the selected annotation; Ctrl+Z / Ctrl+Shift+Z undo and redo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from annotators.codebook import normalize_shortcut
+from annotators.coding import Coding, media_times
+from annotators.coding.corrections import correct_word
+from annotators.store.models import Code, Video
+
+from .playback import Playback
+from .queries import active_codes
+from .timeline import Timeline
+from .workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An interval being coded: which code, from which frame."""
+
+    code_id: int
+    start_frame: int
+
+
+class CodingController(QObject):
+    """Turns key presses and panel edits into :class:`Coding` operations.
+
+    ``pending_changed()`` fires when an interval opens or closes; ``history_changed()`` after
+    every operation, undo or redo, so the Edit menu can name what Undo and Redo would do.
+    """
+
+    pending_changed = Signal()
+    history_changed = Signal()
+
+    def __init__(
+        self, workspace: Workspace, playback: Playback, timeline: Timeline, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.workspace, self.playback, self.timeline = workspace, playback, timeline
+        self.coding: Coding | None = None
+        self.by_shortcut: dict[str, Code] = {}
+        self.codes: dict[int, Code] = {}
+        self.pending: Pending | None = None
+        self.undo_label: str | None = None
+        self.redo_label: str | None = None
+        timeline.edge_moved.connect(
+            lambda aid, start, end: self.update_annotation(aid, start_frame=start, end_frame=end)
+        )
+        workspace.error.connect(lambda _message: self._update_labels())
+        workspace.project_changed.connect(self._on_project)
+        workspace.clip_changed.connect(lambda _video: self.cancel_interval())
+        workspace.data_changed.connect(lambda kind: kind == "codebook" and self._load_codes())
+
+    # -- set-up -------------------------------------------------------------------------
+    def _on_project(self) -> None:
+        project = self.workspace.project
+        self.cancel_interval()
+        self.coding = Coding(project.session, self._times_resolver(project)) if project else None
+        self._load_codes()
+        self._update_labels()
+
+    def _times_resolver(self, project) -> Callable[[Video], Any]:  # type: ignore[no-untyped-def]
+        """Frame times of the clip on screen come from the player; others from their files."""
+        from_files = media_times(project)
+
+        def resolve(video: Video) -> Any:
+            clip = self.workspace.clip
+            if clip is not None and clip.id == video.id and self.playback.frame_count:
+                return self.playback.timestamps
+            return from_files(video)
+
+        return resolve
+
+    def _load_codes(self) -> None:
+        project = self.workspace.project
+        codes = active_codes(project) if project else []
+        self.codes = {code.id: code for code in codes}
+        self.by_shortcut = {
+            normalize_shortcut(code.shortcut): code
+            for code in codes
+            if code.shortcut and code.kind in ("point", "interval")
+        }
+
+    # -- keys ---------------------------------------------------------------------------
+    def on_shortcut(self, text: str) -> bool:
+        """Handle a key press spelled like a codebook shortcut; False when no code uses it."""
+        code = self.by_shortcut.get(text)
+        if code is None:
+            return False
+        self.apply_code(code)
+        return True
+
+    def apply_code(self, code: Code) -> None:
+        """What pressing ``code``'s key does at the current frame."""
+        if not self._ready():
+            return
+        frame = self.playback.current
+        if code.kind == "point":
+            self._add(code.id, frame, None)
+        elif self.pending is not None and self.pending.code_id == code.id:
+            self.end_interval()
+        else:
+            self.end_interval()  # a different interval key closes the open one first
+            self._set_pending(Pending(code.id, frame))
+
+    def end_interval(self) -> None:
+        """Close the open interval at the current frame (either direction)."""
+        pending = self.pending
+        if pending is None:
+            return
+        self._set_pending(None)
+        low, high = sorted((pending.start_frame, self.playback.current))
+        self._add(pending.code_id, low, high)
+
+    def cancel_interval(self) -> None:
+        """Drop the open interval without coding it."""
+        if self.pending is not None:
+            self._set_pending(None)
+
+    def _set_pending(self, pending: Pending | None) -> None:
+        self.pending = pending
+        self.timeline.set_pending(
+            None if pending is None else (pending.code_id, pending.start_frame)
+        )
+        self.pending_changed.emit()
+
+    def _ready(self) -> bool:
+        ws = self.workspace
+        return self.coding is not None and ws.clip is not None and ws.coder is not None
+
+    # -- operations ---------------------------------------------------------------------
+    def _run(self, operation: Callable[[], Any], kind: str, on_done=None) -> None:  # type: ignore[no-untyped-def]
+        def done(result: Any) -> None:
+            self._update_labels()
+            if on_done is not None:
+                on_done(result)
+
+        self.workspace.run(operation, kind, done)
+
+    def _add(self, code_id: int, start: int, end: int | None) -> None:
+        ws, coding = self.workspace, self.coding
+        video_id, coder_id = ws.clip.id, ws.coder.id  # type: ignore[union-attr]
+        self._run(
+            lambda: coding.add_annotation(video_id, code_id, coder_id, start, end),  # type: ignore[union-attr]
+            "annotations",
+            lambda row: ws.select(row.id),
+        )
+
+    def create_span(self, code: Code, start_s: float, end_s: float) -> None:
+        """Code the frames from ``start_s`` to ``end_s`` (e.g. selected transcript words)."""
+        if not self._ready():
+            return
+        start, end = self.playback.frame_at(start_s), self.playback.frame_at(end_s)
+        self._add(code.id, start, end if code.kind == "interval" or end > start else None)
+
+    def update_annotation(self, annotation_id: int, **fields: Any) -> None:
+        """Change fields (``start_frame``, ``end_frame``, ``value``, ``note``) of an annotation."""
+        coding = self.coding
+        if coding is not None:
+            self._run(lambda: coding.update_annotation(annotation_id, **fields), "annotations")
+
+    def delete_selected(self) -> None:
+        """Delete the selected annotation."""
+        coding, selected = self.coding, self.workspace.selection
+        if coding is None or selected is None:
+            return
+        self.workspace.select(None)
+        self._run(lambda: coding.delete_annotation(selected), "annotations")
+
+    def set_clip_value(self, code_id: int, value: str | None) -> None:
+        """Set my value of a clip-level variable for the current clip."""
+        ws, coding = self.workspace, self.coding
+        if not self._ready():
+            return
+        video_id, coder_id = ws.clip.id, ws.coder.id  # type: ignore[union-attr]
+        self._run(
+            lambda: coding.set_clip_value(video_id, code_id, coder_id, value),  # type: ignore[union-attr]
+            "clip_values",
+        )
+
+    def correct_word(self, word_id: int, text: str | None) -> None:
+        """Store my correction of a transcript word (None restores the machine word)."""
+        coding, coder = self.coding, self.workspace.coder
+        if coding is None or coder is None:
+            return
+        self._run(lambda: correct_word(coding, word_id, coder.id, text), "corrections")
+
+    # -- undo / redo --------------------------------------------------------------------
+    def undo(self) -> None:
+        """Revert the last coding operation."""
+        if self.coding is not None and self.undo_label is not None:
+            self._run(self.coding.undo, "annotations", lambda _label: self._after_history())
+
+    def redo(self) -> None:
+        """Re-apply the last undone operation."""
+        if self.coding is not None and self.redo_label is not None:
+            self._run(self.coding.redo, "annotations", lambda _label: self._after_history())
+
+    def _after_history(self) -> None:
+        # undo may have touched clip values or corrections too: let those views re-read
+        for kind in ("clip_values", "corrections"):
+            self.workspace.data_changed.emit(kind)
+
+    def _update_labels(self) -> None:
+        history = self.coding.history if self.coding is not None else None
+        self.undo_label = history.undo_label if history else None
+        self.redo_label = history.redo_label if history else None
+        self.history_changed.emit()

@@ -1,0 +1,142 @@
+"""Keyboard handling for coding without the mouse (GUIDE section 4).
+
+One application event filter sees every key press before widgets do. When the focus is in a
+text field the key goes to the field (Space types a space there); otherwise navigation keys
+and the codebook's shortcut keys are handled here, whatever panel has the focus, so a coder
+never has to click back onto the video first. Ctrl+Z / Ctrl+Shift+Z are menu actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from annotators.codebook.shortcuts import normalize_shortcut
+
+Key = Qt.Key
+Mod = Qt.KeyboardModifier
+
+# (key, shift held) -> action name; the window maps names to methods.
+NAVIGATION: dict[tuple[int, bool], str] = {
+    (Key.Key_Space, False): "toggle_play",
+    (Key.Key_Left, False): "step_back",
+    (Key.Key_Right, False): "step_forward",
+    (Key.Key_Left, True): "second_back",
+    (Key.Key_Right, True): "second_forward",
+    (Key.Key_J, False): "shuttle_back",
+    (Key.Key_K, False): "pause",
+    (Key.Key_L, False): "shuttle_forward",
+    (Key.Key_BracketLeft, False): "slower",
+    (Key.Key_BracketRight, False): "faster",
+    (Key.Key_Home, False): "clip_start",
+    (Key.Key_End, False): "clip_end",
+    (Key.Key_PageUp, False): "previous_clip",
+    (Key.Key_PageDown, False): "next_clip",
+    (Key.Key_Return, False): "end_interval",
+    (Key.Key_Enter, False): "end_interval",
+    (Key.Key_Escape, False): "cancel_interval",
+    (Key.Key_Delete, False): "delete_selection",
+    (Key.Key_Backspace, False): "delete_selection",
+}
+
+_MODIFIER_KEYS = frozenset(
+    (Key.Key_Shift, Key.Key_Control, Key.Key_Alt, Key.Key_Meta, Key.Key_AltGr)
+)
+_MODIFIER_NAMES = (
+    (Mod.ControlModifier, "Ctrl"),
+    (Mod.AltModifier, "Alt"),
+    (Mod.ShiftModifier, "Shift"),
+    (Mod.MetaModifier, "Meta"),
+)
+
+
+def is_text_input(widget: QWidget | None) -> bool:
+    """True when ``widget`` takes typed text, so plain keys must reach it untouched."""
+    if widget is None:
+        return False
+    if isinstance(widget, QComboBox):
+        return widget.isEditable()
+    if isinstance(widget, QTextEdit | QPlainTextEdit):
+        return not widget.isReadOnly()
+    return isinstance(widget, QLineEdit | QAbstractSpinBox)
+
+
+def shortcut_text(event: QKeyEvent) -> str | None:
+    """The codebook spelling of a key press (``"D"``, ``"Shift+D"``, ``"1"``, ``"F3"``), or None.
+
+    Uses :func:`annotators.codebook.shortcuts.normalize_shortcut`, so a press matches a code
+    exactly when the codebook validator would call the two spellings the same key.
+    """
+    key = event.key()
+    if key in _MODIFIER_KEYS or key == Key.Key_unknown:
+        return None
+    name = QKeySequence(key).toString()
+    modifiers = [label for flag, label in _MODIFIER_NAMES if event.modifiers() & flag]
+    try:
+        return normalize_shortcut("+".join([*modifiers, name]))
+    except ValueError:
+        return None
+
+
+class KeyRouter(QObject):
+    """Routes key presses in ``window`` to ``on_action(name)`` and ``on_shortcut(text)``.
+
+    Both callbacks return True when they used the key; unused keys go on to the widgets.
+    Esc in a text field moves the focus to ``home`` (the picture).
+    """
+
+    def __init__(
+        self,
+        window: QWidget,
+        on_action: Callable[[str], bool],
+        on_shortcut: Callable[[str], bool],
+        home: QWidget | None = None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._home = home
+        self._on_action = on_action
+        self._on_shortcut = on_shortcut
+        QApplication.instance().installEventFilter(self)
+
+    def detach(self) -> None:
+        """Stop filtering (the window is closing)."""
+        QApplication.instance().removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        if watched.window() is not self._window:
+            return False
+        if is_text_input(QApplication.focusWidget()):
+            return self._leave_text_field(event)  # type: ignore[arg-type]
+        return self.handle(event)  # type: ignore[arg-type]
+
+    def _leave_text_field(self, event: QKeyEvent) -> bool:
+        """Esc in a text field hands the keyboard back to the player."""
+        if event.key() == Key.Key_Escape and self._home is not None:
+            self._home.setFocus()
+            return True
+        return False
+
+    def handle(self, event: QKeyEvent) -> bool:
+        """Dispatch one key press; True when it was consumed."""
+        modifiers = event.modifiers() & ~Mod.KeypadModifier
+        shift = bool(modifiers & Mod.ShiftModifier)
+        if not modifiers & ~Mod.ShiftModifier:
+            action = NAVIGATION.get((event.key(), shift))
+            if action is not None:
+                return self._on_action(action)
+        text = shortcut_text(event)
+        return text is not None and self._on_shortcut(text)

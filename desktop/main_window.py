@@ -1,0 +1,270 @@
+"""The main window: composes the panels, the menus and the keyboard router. No business logic.
+
+Layout: clip library on the left; player in the middle with the timeline under it; transcript
+beside the player; codebook, clip variables and the inspector on the right.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotators.errors import StoryframeError
+from annotators.settings import Settings
+from annotators.store.models import Video
+
+from . import menus, transcribing
+from .coding import CodingController
+from .job_bar import JobBar
+from .keys import KeyRouter
+from .panels.clip_vars import ClipVariablesPanel
+from .panels.codebook import CodebookPanel
+from .panels.inspector import InspectorPanel
+from .panels.library import LibraryPanel
+from .panels.player import PlayerPanel
+from .panels.transcript import TranscriptPanel
+from .playback import Playback
+from .projects import open_or_create, startup_project_path
+from .timeline_panel import TimelinePanel
+from .workspace import Workspace
+
+
+class MainWindow(QMainWindow):
+    """Storyframe's window. ``start()`` opens the start-up project once the window is shown."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self._closed = False
+        self.setWindowTitle("Storyframe")
+        self.setAcceptDrops(True)
+        self.workspace = Workspace(self)
+        self.playback = Playback(self)
+        self.library = LibraryPanel(self.workspace)
+        self.player = PlayerPanel(self.playback)
+        self.timeline = TimelinePanel(self.workspace, self.playback)
+        self.coding = CodingController(self.workspace, self.playback, self.timeline.timeline)
+        self.transcript = TranscriptPanel(self.workspace, self.playback, self.coding)
+        self.codebook = CodebookPanel(self.workspace, self.coding)
+        self.clip_vars = ClipVariablesPanel(self.workspace, self.coding)
+        self.inspector = InspectorPanel(self.workspace, self.playback, self.coding)
+        self.job_bar = JobBar()
+        self._compose()
+        self.actions_by_name = menus.build(self)
+        self.keys = KeyRouter(self, self.on_action, self.coding.on_shortcut, self.player.view)
+        self._connect()
+
+    # -- composition --------------------------------------------------------------------
+    def _compose(self) -> None:
+        centre = QSplitter(Qt.Orientation.Horizontal)
+        centre.addWidget(self.player)
+        centre.addWidget(self.transcript)
+        centre.setStretchFactor(0, 3)
+        centre.setStretchFactor(1, 2)
+        centre.setSizes([500, 380])
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(self.timeline)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(centre)
+        main.addWidget(scroll)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 1)
+        main.setSizes([560, 380])
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(main)
+        self.setCentralWidget(holder)
+        self._dock("Clips", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
+        codebook = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea)
+        clip_vars = self._dock(
+            "Clip variables", self.clip_vars, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.tabifyDockWidget(codebook, clip_vars)
+        codebook.raise_()
+        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.statusBar().addPermanentWidget(self.job_bar)
+        self.resize(1560, 960)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _connect(self) -> None:
+        ws = self.workspace
+        ws.clip_changed.connect(self._show_clip)
+        ws.error.connect(self.show_error)
+        ws.project_changed.connect(self._on_project_changed)
+        self.playback.error.connect(self.show_error)
+        self.job_bar.job_failed.connect(self.show_error)
+        self.job_bar.job_finished.connect(self._on_job_finished)
+        self.transcript.transcribe_requested.connect(
+            lambda: transcribing.transcribe(self, current_only=True)
+        )
+
+    # -- projects -----------------------------------------------------------------------
+    def start(self) -> None:
+        """Open the last or default project; ask the coder's name the first time."""
+        QTimer.singleShot(0, lambda: self.open_project(startup_project_path(self.settings)))
+
+    def coder_name(self) -> str | None:
+        """The remembered coder name, asked once (None when the user cancels)."""
+        name = self.settings.get("coder_name").strip()
+        while not name:
+            name, ok = QInputDialog.getText(
+                self, "Your coder name", "Your name or initials, recorded with each annotation:"
+            )
+            if not ok:
+                return None
+            name = name.strip()
+        self.settings.set("coder_name", name)
+        return name
+
+    def open_project(self, path: Path) -> bool:
+        """Open (or create) the project at ``path`` and show it; False when it failed."""
+        name = self.coder_name()
+        if name is None:
+            return False
+        try:
+            project = open_or_create(Path(path))
+        except StoryframeError as error:
+            self.show_error(str(error))
+            return False
+        self.settings.add_recent_project(project.path)
+        self.workspace.set_project(project, name)
+        return True
+
+    def _on_project_changed(self) -> None:
+        self.player.view.setFocus()
+        project = self.workspace.project
+        if project is not None:
+            self.setWindowTitle(f"{project.path.stem} – Storyframe")
+            menus.refresh_recent(self)
+            clips = self.library.visible_clips()
+            if clips:
+                self.workspace.set_clip(clips[0])
+
+    def _on_job_finished(self, title: str, _result: object) -> None:
+        self.statusBar().showMessage(f"{title}: done", 5000)
+        if title.endswith("cancelled"):
+            # a cancelled job keeps what it committed: let every view re-read
+            for kind in ("videos", "transcripts"):
+                self.workspace.data_changed.emit(kind)
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import files/folders into the open project in the background."""
+        project = self.workspace.project
+        if project is None or not paths:
+            return
+        if self.job_bar.busy:
+            self.show_error("Another task is running; wait for it or cancel it first.")
+            return
+        self.job_bar.start(project.import_media(paths), "Import", self._imported)
+
+    def _imported(self, report: object) -> None:
+        self.workspace.data_changed.emit("videos")
+        failed = getattr(report, "failed", [])
+        imported = getattr(report, "imported", [])
+        if self.workspace.clip is None and imported:
+            self.workspace.set_clip(imported[0])
+        if failed:
+            lines = "\n".join(f"• {item.path.name}: {item.reason}" for item in failed[:20])
+            QMessageBox.warning(self, "Some files were not imported", lines)
+
+    # -- clip ---------------------------------------------------------------------------
+    def _show_clip(self, video: Video | None) -> None:
+        if video is None or self.workspace.project is None:
+            self.playback.pause()
+            self.player.clear()
+            return
+        path = self.workspace.project.video_path(video)
+        if not path.is_file():
+            self.show_error(f"{path}: the video file is missing (moved or deleted).")
+            return
+        self.playback.open(path, video.has_audio)
+
+    def move_clip(self, step: int) -> None:
+        """PageUp/PageDown: the previous/next clip in the library's order."""
+        clips = self.library.visible_clips()
+        if not clips:
+            return
+        ids = [clip.id for clip in clips]
+        current = self.workspace.clip
+        position = ids.index(current.id) if current is not None and current.id in ids else -step
+        self.workspace.set_clip(clips[min(max(position + step, 0), len(clips) - 1)])
+
+    # -- keys ---------------------------------------------------------------------------
+    def on_action(self, name: str) -> bool:
+        """Run the navigation or coding action ``name`` (from :mod:`desktop.keys`)."""
+        pb = self.playback
+        handlers = {
+            "toggle_play": pb.toggle,
+            "step_back": lambda: pb.step(-1),
+            "step_forward": lambda: pb.step(1),
+            "second_back": lambda: pb.step_seconds(-1.0),
+            "second_forward": lambda: pb.step_seconds(1.0),
+            "shuttle_back": lambda: pb.shuttle(-1),
+            "pause": pb.pause,
+            "shuttle_forward": lambda: pb.shuttle(1),
+            "slower": pb.slower,
+            "faster": pb.faster,
+            "clip_start": lambda: pb.seek(0),
+            "clip_end": lambda: pb.seek(pb.frame_count - 1),
+            "previous_clip": lambda: self.move_clip(-1),
+            "next_clip": lambda: self.move_clip(1),
+            "end_interval": self.coding.end_interval,
+            "cancel_interval": self.coding.cancel_interval,
+            "delete_selection": self.coding.delete_selected,
+        }
+        handler = handlers.get(name)
+        if handler is None:
+            return False
+        handler()
+        return True
+
+    def show_error(self, message: str) -> None:
+        """Tell the user what went wrong (non-blocking for job errors)."""
+        self.statusBar().showMessage(message, 10000)
+        QMessageBox.warning(self, "Storyframe", message)
+
+    # -- drag and drop ------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        event.acceptProposedAction()
+        self.import_paths(paths)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self._closed:
+            return
+        self._closed = True
+        if self.job_bar.runner is not None:
+            self.job_bar.cancel()
+            self.job_bar.runner.join(30)
+        self.keys.detach()
+        self.playback.close()
+        self.workspace.close()
+        super().closeEvent(event)

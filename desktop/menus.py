@@ -1,0 +1,192 @@
+"""The menu bar: project, edit (named undo/redo), playback help, clip, export and view actions.
+
+Navigation keys are handled by :mod:`desktop.keys` (they must not fire while typing); the menus
+show them in their labels so they can be discovered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from . import exporting, transcribing
+from .projects import DEFAULT_PROJECT_NAME
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+PROJECT_FILTER = "Storyframe projects (*.storyframe)"
+VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)"
+KEY_HELP = """<table>
+<tr><td><b>Space</b></td><td>play / pause</td></tr>
+<tr><td><b>← / →</b></td><td>one frame back / forward</td></tr>
+<tr><td><b>Shift+← / →</b></td><td>one second back / forward</td></tr>
+<tr><td><b>J / K / L</b></td><td>shuttle back / pause / forward (press again: faster)</td></tr>
+<tr><td><b>[ / ]</b></td><td>slower / faster (0.25× – 4×)</td></tr>
+<tr><td><b>Home / End</b></td><td>clip start / end</td></tr>
+<tr><td><b>PageUp / PageDown</b></td><td>previous / next clip</td></tr>
+<tr><td><b>code key</b></td><td>point code: event here; interval code: start, again to end</td></tr>
+<tr><td><b>Enter / Esc</b></td><td>end / cancel the open interval</td></tr>
+<tr><td><b>Delete</b></td><td>delete the selected annotation</td></tr>
+<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>undo / redo</td></tr>
+</table>"""
+
+
+def _action(window: MainWindow, menu: QMenu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(lambda _checked=False: slot())
+    menu.addAction(action)
+    return action
+
+
+def build(window: MainWindow) -> dict[str, QAction]:
+    """Create the menus; return the actions tests and other code refer to by name."""
+    bar = window.menuBar()
+    actions: dict[str, QAction] = {}
+    window.actions_by_name = actions
+    project = bar.addMenu("&Project")
+    actions["new"] = _action(
+        window, project, "&New project…", lambda: new_project(window), QKeySequence.StandardKey.New
+    )
+    actions["open"] = _action(
+        window,
+        project,
+        "&Open project…",
+        lambda: open_project(window),
+        QKeySequence.StandardKey.Open,
+    )
+    window.recent_menu = project.addMenu("Open &recent")
+    project.addSeparator()
+    actions["import_files"] = _action(
+        window, project, "&Import videos…", lambda: import_files(window), "Ctrl+I"
+    )
+    actions["import_folder"] = _action(
+        window, project, "Import &folder…", lambda: import_folder(window), "Ctrl+Shift+I"
+    )
+    project.addSeparator()
+    actions["quit"] = _action(window, project, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+
+    edit = bar.addMenu("&Edit")
+    actions["undo"] = _action(window, edit, "Undo", window.coding.undo, "Ctrl+Z")
+    actions["redo"] = _action(window, edit, "Redo", window.coding.redo, "Ctrl+Shift+Z")
+    actions["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    edit.addSeparator()
+    actions["delete"] = _action(
+        window, edit, "Delete annotation\tDel", window.coding.delete_selected
+    )
+    window.coding.history_changed.connect(lambda: refresh_undo(window))
+    refresh_undo(window)
+
+    clip = bar.addMenu("&Clip")
+    actions["transcribe_clip"] = _action(
+        window,
+        clip,
+        "&Transcribe this clip",
+        lambda: transcribing.transcribe(window, current_only=True),
+        "Ctrl+T",
+    )
+    actions["transcribe_all"] = _action(
+        window,
+        clip,
+        "Transcribe &all clips without transcript",
+        lambda: transcribing.transcribe(window, current_only=False),
+    )
+    clip.addSeparator()
+    actions["loop"] = _action(
+        window, clip, "&Loop selected annotation", window.inspector.loop.toggle, "Ctrl+L"
+    )
+
+    export = bar.addMenu("E&xport")
+    actions["export_long"] = _action(
+        window,
+        export,
+        "Annotations, &long CSV (one row per annotation)…",
+        lambda: exporting.export_table(window, "csv-long"),
+    )
+    actions["export_wide"] = _action(
+        window,
+        export,
+        "Annotations, &wide CSV (one row per clip × coder)…",
+        lambda: exporting.export_table(window, "csv-wide"),
+    )
+    actions["export_transcript"] = _action(
+        window, export, "&Transcript of this clip…", lambda: exporting.export_transcript(window)
+    )
+
+    view = bar.addMenu("&View")
+    timeline = window.timeline.timeline
+    actions["zoom_in"] = _action(
+        window, view, "Zoom timeline in", lambda: timeline.zoom_by(1.5), "Ctrl+="
+    )
+    actions["zoom_out"] = _action(
+        window, view, "Zoom timeline out", lambda: timeline.zoom_by(1 / 1.5), "Ctrl+-"
+    )
+
+    help_menu = bar.addMenu("&Help")
+    _action(
+        window,
+        help_menu,
+        "&Keyboard shortcuts",
+        lambda: QMessageBox.information(window, "Keyboard shortcuts", KEY_HELP),
+        "F1",
+    )
+    return actions  # fmt: skip
+
+
+def refresh_undo(window: MainWindow) -> None:
+    """Name the action Undo and Redo would apply (``Undo Add 'Donate' at frame 120``)."""
+    coding, actions = window.coding, window.actions_by_name
+    undo = actions["undo"]
+    undo.setText(f"&Undo {coding.undo_label}" if coding.undo_label else "&Undo")
+    undo.setEnabled(coding.undo_label is not None)
+    redo = actions["redo"]
+    redo.setText(f"&Redo {coding.redo_label}" if coding.redo_label else "&Redo")
+    redo.setEnabled(coding.redo_label is not None)
+
+
+def refresh_recent(window: MainWindow) -> None:
+    """Rebuild Project ▸ Open recent from the settings."""
+    menu: QMenu = window.recent_menu
+    menu.clear()
+    for path in window.settings.get("recent_projects"):
+        menu.addAction(Path(path).name, lambda p=path: window.open_project(Path(p))).setToolTip(
+            path
+        )
+    menu.setEnabled(not menu.isEmpty())
+
+
+def new_project(window: MainWindow) -> None:
+    """Ask where to create a project (with the default codebook) and open it."""
+    start = str(Path.home() / DEFAULT_PROJECT_NAME)
+    path, _ = QFileDialog.getSaveFileName(window, "New project", start, PROJECT_FILTER)
+    if path:
+        target = Path(path)
+        if target.exists():
+            window.show_error(f"{target} already exists; use Open project to open it.")
+            return
+        window.open_project(target)
+
+
+def open_project(window: MainWindow) -> None:
+    """Ask for a project file and open it."""
+    path, _ = QFileDialog.getOpenFileName(window, "Open project", str(Path.home()), PROJECT_FILTER)
+    if path:
+        window.open_project(Path(path))
+
+
+def import_files(window: MainWindow) -> None:
+    """Ask for video files and import them."""
+    paths, _ = QFileDialog.getOpenFileNames(window, "Import videos", str(Path.home()), VIDEO_FILTER)
+    window.import_paths([Path(p) for p in paths])
+
+
+def import_folder(window: MainWindow) -> None:
+    """Ask for a folder and import every video inside it (recursively)."""
+    path = QFileDialog.getExistingDirectory(window, "Import folder", str(Path.home()))
+    if path:
+        window.import_paths([Path(path)])

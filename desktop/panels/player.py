@@ -1,0 +1,153 @@
+"""Player panel: the picture plus a transport bar with frame number, time, speed and go-to.
+
+The frame field and the time field always show where the playhead is; typing a frame number
+or a time (``12.5``, ``0:12.5``, ``00:00:12.500``) into either and pressing Enter jumps there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QImage
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSlider,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotators.export.timecode import timecode
+
+from ..playback import Playback
+from ..timeparse import parse_position
+from ..video_view import VideoView
+
+Icon = QStyle.StandardPixmap
+
+
+class PlayerPanel(QWidget):
+    """Shows :class:`Playback`'s frames and drives it from the transport bar."""
+
+    def __init__(self, playback: Playback, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.playback = playback
+        self.view = VideoView(self)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.frame_field = QLineEdit(alignment=Qt.AlignmentFlag.AlignRight)
+        self.frame_field.setFont(mono)
+        self.frame_field.setFixedWidth(70)
+        self.frame_field.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.frame_field.setToolTip("Current frame (type a frame number and press Enter)")
+        self.total_label = QLabel("/ 0")
+        self.time_field = QLineEdit(alignment=Qt.AlignmentFlag.AlignRight)
+        self.time_field.setFont(mono)
+        self.time_field.setFixedWidth(110)
+        self.time_field.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.time_field.setToolTip("Current time hh:mm:ss.mmm (type a time and press Enter)")
+        self.rate_label = QLabel("1×")
+        self.rate_label.setToolTip("Playback speed: [ slower, ] faster")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.play_button = self._button(Icon.SP_MediaPlay, "Play / pause (Space)", playback.toggle)
+        self._layout()
+        self._connect()
+
+    def _button(self, icon: QStyle.StandardPixmap, tip: str, slot) -> QToolButton:  # type: ignore[no-untyped-def]
+        button = QToolButton(toolTip=tip, autoRaise=True)
+        button.setIcon(self.style().standardIcon(icon))
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(slot)
+        return button
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        pb = self.playback
+        for icon, tip, slot in (
+            (Icon.SP_MediaSkipBackward, "Clip start (Home)", lambda: pb.seek(0)),
+            (Icon.SP_MediaSeekBackward, "One frame back (Left)", lambda: pb.step(-1)),
+            (None, "", None),
+            (Icon.SP_MediaSeekForward, "One frame forward (Right)", lambda: pb.step(1)),
+        ):
+            bar.addWidget(self._button(icon, tip, slot) if icon else self.play_button)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Frame"))
+        bar.addWidget(self.frame_field)
+        bar.addWidget(self.total_label)
+        bar.addSpacing(8)
+        bar.addWidget(self.time_field)
+        bar.addSpacing(8)
+        bar.addWidget(self.rate_label)
+        bar.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.slider)
+        layout.addLayout(bar)
+
+    def _connect(self) -> None:
+        playback = self.playback
+        playback.frame_shown.connect(self._on_frame)
+        playback.position_changed.connect(self._on_position)
+        playback.loaded.connect(self._on_loaded)
+        playback.playing_changed.connect(
+            lambda playing: self.play_button.setIcon(
+                self.style().standardIcon(Icon.SP_MediaPause if playing else Icon.SP_MediaPlay)
+            )
+        )
+        playback.rate_changed.connect(lambda rate: self.rate_label.setText(f"{rate:g}×"))
+        self.slider.valueChanged.connect(self._on_slider)
+        self.frame_field.returnPressed.connect(lambda: self._jump(self.frame_field))
+        self.time_field.returnPressed.connect(lambda: self._jump(self.time_field))
+
+    def _on_frame(self, index: int, image: QImage) -> None:
+        self.view.show_frame(index, image)
+
+    def _on_loaded(self, frame_count: int) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(frame_count - 1, 0))
+        self.slider.blockSignals(False)
+        self.total_label.setText(f"/ {max(frame_count - 1, 0)}")
+        self._on_position(self.playback.current)
+
+    def _on_position(self, index: int) -> None:
+        if not self.frame_field.hasFocus():
+            self.frame_field.setText(str(index))
+        if not self.time_field.hasFocus():
+            self.time_field.setText(timecode(self.playback.time_of(index)))
+        self.slider.blockSignals(True)
+        self.slider.setValue(index)
+        self.slider.blockSignals(False)
+
+    def _on_slider(self, value: int) -> None:
+        self.playback.pause()
+        self.playback.seek(value)
+
+    def _jump(self, field: QLineEdit) -> None:
+        """Go to what was typed (a bare number in the frame field is a frame, else a time)."""
+        text = field.text()
+        parsed = parse_position(text)
+        if parsed is not None and field is self.time_field and parsed[0] == "frame":
+            parsed = ("time", float(parsed[1]))
+        if parsed is None:
+            field.selectAll()
+            return
+        kind, value = parsed
+        self.playback.pause()
+        if kind == "frame":
+            self.playback.seek(int(value))
+        else:
+            self.playback.seek_time(value)
+        self.view.setFocus()
+        self._on_position(self.playback.current)
+
+    def clear(self) -> None:
+        """No clip: empty picture and fields."""
+        self.view.clear()
+        self.frame_field.clear()
+        self.time_field.clear()
+        self.total_label.setText("/ 0")

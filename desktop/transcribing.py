@@ -1,0 +1,41 @@
+"""Clip ▸ Transcribe: run the core batch job for one clip or all clips in the background."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def transcribe(window: MainWindow, current_only: bool) -> None:
+    """Transcribe the current clip (again, if it has a transcript) or every clip without one.
+
+    The job runs in a child process (its native code would stall the UI thread), loads the
+    model once and commits each clip's transcript as it finishes, so Cancel keeps the clips
+    already done.
+    """
+    ws = window.workspace
+    if ws.project is None or (current_only and ws.clip is None):
+        return
+    if window.job_bar.busy:
+        window.show_error("Another task is running; wait for it or cancel it first.")
+        return
+    kwargs = {
+        "project_path": str(ws.project.path),
+        "model": window.settings.get("whisper_model") or None,
+        "video_ids": [ws.clip.id] if current_only else None,  # type: ignore[union-attr]
+        "force": current_only,
+    }
+    title = "Transcribe clip" if current_only else "Transcribe all"
+    window.job_bar.start_in_process(
+        "desktop.child_jobs:transcribe_job", kwargs, title, lambda report: _done(window, report)
+    )
+
+
+def _done(window: MainWindow, summary: dict) -> None:
+    """Refresh the views; list the clips that could not be transcribed."""
+    window.workspace.data_changed.emit("transcripts")
+    if summary["failed"]:
+        lines = "\n".join(f"• {name}: {reason}" for name, reason in summary["failed"][:20])
+        window.show_error(f"Some clips could not be transcribed:\n{lines}")

@@ -1,0 +1,55 @@
+"""The picture: one decoded frame drawn in display orientation, scaled to fit, centred."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class VideoView(QWidget):
+    """Shows the last frame handed to :meth:`show_frame`; ``frame_index`` says which one it is.
+
+    Vertical 9:16 clips are scaled to the full height of the widget and centred, with the
+    unused width left dark, so the picture is as large as the space allows without cropping.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.frame_index: int | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(180, 240)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        # the picture holds the keyboard focus while coding, so keys never land in a text field
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def show_frame(self, index: int, image: QImage) -> None:
+        """Display ``image`` as frame ``index``."""
+        self.image, self.frame_index = image, index
+        self.update()
+
+    def clear(self) -> None:
+        """Show nothing (no clip selected)."""
+        self.image, self.frame_index = None, None
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(360, 640)
+
+    def target_rect(self) -> QRect:
+        """Where the picture is drawn: the largest rectangle of its aspect ratio that fits."""
+        if self.image is None:
+            return QRect()
+        size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        left = (self.width() - size.width()) // 2
+        top = (self.height() - size.height()) // 2
+        return QRect(left, top, size.width(), size.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#111214"))
+        if self.image is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(self.target_rect(), self.image)
+        painter.end()

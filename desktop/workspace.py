@@ -1,0 +1,78 @@
+"""The state the panels share: open project, coder, current clip, selection, and one op runner.
+
+Panels never call each other. They read from the project and listen to this object's signals:
+``project_changed()``, ``clip_changed(object)`` (a :class:`~annotators.store.models.Video` or
+None), ``selection_changed(object)`` (annotation id or None) and ``data_changed(str)`` (emitted
+after every committed operation or finished job, with what changed: ``"annotations"``,
+``"clip_values"``, ``"transcripts"``, ``"videos"``, ``"codebook"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from annotators.project import Project
+from annotators.store.models import Coder, Video
+
+from .workers import OpRunner
+
+
+class Workspace(QObject):
+    """Holds the open project and routes every mutation through one :class:`OpRunner`."""
+
+    project_changed = Signal()
+    clip_changed = Signal(object)
+    selection_changed = Signal(object)
+    data_changed = Signal(str)
+    error = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.coder: Coder | None = None
+        self.clip: Video | None = None
+        self.selection: int | None = None
+        self.ops = OpRunner(self)
+        self.ops.changed.connect(self.data_changed)
+        self.ops.failed.connect(self.error)
+
+    def set_project(self, project: Project, coder_name: str) -> None:
+        """Make ``project`` current (closing the previous one) with ``coder_name`` as coder."""
+        self.ops.wait_idle()
+        if self.project is not None:
+            self.project.close()
+        self.project = project
+        self.coder = project.coder(coder_name)
+        self.clip, self.selection = None, None
+        self.project_changed.emit()
+        self.clip_changed.emit(None)
+
+    def set_clip(self, video: Video | None) -> None:
+        """Show ``video`` (None for no clip)."""
+        if video is not None and self.clip is not None and video.id == self.clip.id:
+            return
+        self.clip, self.selection = video, None
+        self.clip_changed.emit(video)
+        self.selection_changed.emit(None)
+
+    def select(self, annotation_id: int | None) -> None:
+        """Select an annotation (None to clear)."""
+        if annotation_id != self.selection:
+            self.selection = annotation_id
+            self.selection_changed.emit(annotation_id)
+
+    def run(
+        self, operation: Callable[[], Any], kind: str, on_done: Callable[[Any], None] | None = None
+    ) -> None:
+        """Run a mutation on the writer thread; ``data_changed(kind)`` follows when it commits."""
+        self.ops.run(operation, kind, on_done)
+
+    def close(self) -> None:
+        """Finish pending writes and close the project."""
+        self.ops.shutdown()
+        if self.project is not None:
+            self.project.close()
+            self.project = None
