@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_media.py
 	$(PY) benchmarks/bench_transcribe.py
 	$(PY) benchmarks/bench_export.py
+	$(PY) benchmarks/bench_desktop.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check annotators desktop tests benchmarks

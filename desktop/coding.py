@@ -141,7 +141,9 @@ class CodingController(QObject):
 
     def _ready(self) -> bool:
         ws = self.workspace
-        return self.coding is not None and ws.clip is not None and ws.coder is not None
+        # frame_count is 0 while no clip's frames are loaded (e.g. its file is missing)
+        loaded = self.playback.frame_count > 0
+        return self.coding is not None and ws.clip is not None and ws.coder is not None and loaded
 
     # -- operations ---------------------------------------------------------------------
     def _run(self, operation: Callable[[], Any], kind: str, on_done=None) -> None:  # type: ignore[no-untyped-def]

@@ -37,6 +37,7 @@ from .panels.player import PlayerPanel
 from .panels.transcript import TranscriptPanel
 from .playback import Playback
 from .projects import open_or_create, startup_project_path
+from .relink import MissingClipNotice
 from .timeline_panel import TimelinePanel
 from .workspace import Workspace
 
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
         self.playback = Playback(self)
         self.library = LibraryPanel(self.workspace)
         self.player = PlayerPanel(self.playback)
+        self.missing = MissingClipNotice(self.workspace)
+        self.player.add_notice(self.missing)
         self.timeline = TimelinePanel(self.workspace, self.playback)
         self.coding = CodingController(self.workspace, self.playback, self.timeline.timeline)
         self.transcript = TranscriptPanel(self.workspace, self.playback, self.coding)
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
         self.playback.error.connect(self.show_error)
         self.job_bar.job_failed.connect(self.show_error)
         self.job_bar.job_finished.connect(self._on_job_finished)
+        self.missing.reported.connect(self._on_relink_report)
         self.transcript.transcribe_requested.connect(
             lambda: transcribing.transcribe(self, current_only=True)
         )
@@ -193,15 +197,18 @@ class MainWindow(QMainWindow):
 
     # -- clip ---------------------------------------------------------------------------
     def _show_clip(self, video: Video | None) -> None:
-        if video is None or self.workspace.project is None:
-            self.playback.pause()
+        project = self.workspace.project
+        path = None if video is None or project is None else project.video_path(video)
+        if video is None or path is None or not path.is_file():
+            # a missing file is explained by self.missing, above the (empty) picture
+            self.playback.unload()
             self.player.clear()
             return
-        path = self.workspace.project.video_path(video)
-        if not path.is_file():
-            self.show_error(f"{path}: the video file is missing (moved or deleted).")
-            return
         self.playback.open(path, video.has_audio)
+
+    def _on_relink_report(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+        QMessageBox.information(self, "Find missing videos", text)
 
     def move_clip(self, step: int) -> None:
         """PageUp/PageDown: the previous/next clip in the library's order."""

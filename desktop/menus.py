@@ -68,6 +68,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["import_folder"] = _action(
         window, project, "Import &folder…", lambda: import_folder(window), "Ctrl+Shift+I"
     )
+    actions["find_missing"] = _action(
+        window, project, "Find &missing videos…", window.missing.ask_folder
+    )
     project.addSeparator()
     actions["quit"] = _action(window, project, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 

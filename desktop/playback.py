@@ -81,6 +81,16 @@ class Playback(QObject):
         self.loaded.emit(self.frame_count)
         self.position_changed.emit(0)
 
+    def unload(self) -> None:
+        """Show no clip (e.g. its file is missing): no frames, so nothing can be coded on it."""
+        self.pause()
+        self.timestamps = np.zeros(0)
+        self.current = 0
+        self.loop = None
+        self._source = QUrl()
+        if self._media_player is not None:
+            self._media_player.setSource(self._source)
+
     def close(self) -> None:
         """Stop playback and release the decoder (window closing)."""
         self.pause()

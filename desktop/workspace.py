@@ -58,6 +58,11 @@ class Workspace(QObject):
         self.clip_changed.emit(video)
         self.selection_changed.emit(None)
 
+    def reload_clip(self, video: Video) -> None:
+        """Show ``video`` again from its updated row (its file was relinked), even if current."""
+        self.clip = None
+        self.set_clip(video)
+
     def select(self, annotation_id: int | None) -> None:
         """Select an annotation (None to clear)."""
         if annotation_id != self.selection:

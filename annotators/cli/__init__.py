@@ -16,15 +16,18 @@ from .app import app, err_console
 
 
 def _load_commands() -> None:
-    """Import the command modules so their commands register on ``app``."""
-    from . import media_cmds, project_cmds  # noqa: F401
+    """Import the command modules so their commands register on ``app``.
 
-    for optional in ("transcribe_cmds", "codebook_cmds", "export_cmds"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as error:
-            if error.name != f"{__name__}.{optional}":
-                raise
+    Imported on demand rather than at module level so that ``storyframe`` without arguments
+    starts the desktop app without loading every command's dependencies.
+    """
+    from . import (  # noqa: F401
+        codebook_cmds,
+        export_cmds,
+        media_cmds,
+        project_cmds,
+        transcribe_cmds,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

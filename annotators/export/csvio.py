@@ -156,6 +156,7 @@ def open_table(path: Path, columns: Sequence[Column], options: CsvOptions) -> It
     partial = path.with_name(path.name + ".partial")
     encoding = "utf-8-sig" if options.bom else "utf-8"
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # like the transcript exports
         # not a `with` here: only errors of opening the file are about the file itself
         handle = open(partial, "w", encoding=encoding, newline="")  # noqa: SIM115
     except OSError as error:

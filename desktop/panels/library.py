@@ -6,6 +6,7 @@ Filter by typing (file name), sort by clicking a column. Selecting a row shows t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -15,10 +16,13 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,6 +46,7 @@ class ClipRow:
     video: Video
     transcript: str  # "", "ok" or "no_speech"
     mine: int
+    missing: Path | None = None  # where the file should be, when it is not there
 
 
 def load_rows(workspace: Workspace) -> list[ClipRow]:
@@ -63,10 +68,14 @@ def load_rows(workspace: Workspace) -> list[ClipRow]:
                 .group_by(Annotation.video_id)
             ).all()
         )
-    return [ClipRow(v, states.get(v.id, ""), counts.get(v.id, 0)) for v in videos]
+    missing = {v.id: project.video_path(v) for v in project.missing_videos()}
+    return [
+        ClipRow(v, states.get(v.id, ""), counts.get(v.id, 0), missing.get(v.id)) for v in videos
+    ]
 
 
 TRANSCRIPT_TEXT = {"": "–", "ok": "yes", "no_speech": "silent"}
+MISSING_COLOUR = QColor("#d9822b")  # warning orange, readable on light and dark rows
 
 
 class LibraryModel(QAbstractTableModel):
@@ -106,6 +115,10 @@ class LibraryModel(QAbstractTableModel):
             return (row.video.file_name.lower(), row.video.duration_s, row.transcript, row.mine)[
                 column
             ]
+        if row.missing is not None and column == 0:
+            missing = self._missing_data(row.missing, role)
+            if missing is not None:
+                return missing
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3):
             return (
                 "Transcript: yes, silent (no speech found) or – (not transcribed)",
@@ -116,6 +129,17 @@ class LibraryModel(QAbstractTableModel):
             return f"{v.path}\n{v.width}×{v.height}, {v.frame_count} frames, {v.fps:.2f} fps"
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 3):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    @staticmethod
+    def _missing_data(path: Path, role: int) -> Any:
+        """How the clip column marks a video whose file is missing (None: as usual)."""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(MISSING_COLOUR)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"file missing: {path}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         return None
 
 
@@ -139,7 +163,7 @@ class LibraryPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
-        self.setMinimumWidth(270)
+        self.setMinimumWidth(300)
         workspace.project_changed.connect(self.refresh)
         workspace.data_changed.connect(self._on_data_changed)
         workspace.clip_changed.connect(self._show_current)
@@ -154,6 +178,7 @@ class LibraryPanel(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
         table.setAlternatingRowColors(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep the distinguishing file ends
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -145,6 +145,10 @@ class PlayerPanel(QWidget):
         self.view.setFocus()
         self._on_position(self.playback.current)
 
+    def add_notice(self, notice: QWidget) -> None:
+        """Put ``notice`` above the picture; it shows and hides itself."""
+        self.layout().insertWidget(0, notice)
+
     def clear(self) -> None:
         """No clip: empty picture and fields."""
         self.view.clear()
