@@ -62,11 +62,11 @@ class Settings:
         return data if isinstance(data, dict) else {}
 
     def get(self, key: str) -> Any:
-        """The value of ``key`` (its default when unset or of the wrong type)."""
+        """The value of ``key`` (its default when unset or of the wrong type); lists are copies."""
         setting = SETTINGS[key]
         value = self._values.get(key, setting.default)
         if not isinstance(value, setting.type):
-            return setting.default
+            value = setting.default
         return list(value) if isinstance(value, list) else value
 
     def set(self, key: str, value: Any) -> None:

@@ -90,6 +90,7 @@ class Playback(QObject):
         self._source = QUrl()
         if self._media_player is not None:
             self._media_player.setSource(self._source)
+        self._loader.unload()  # a clip still loading must not show up afterwards
 
     def close(self) -> None:
         """Stop playback and release the decoder (window closing)."""

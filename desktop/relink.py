@@ -66,8 +66,7 @@ class MissingClipNotice(QFrame):
         workspace.clip_changed.connect(self._on_clip)
 
     def _on_clip(self, _video: Video | None) -> None:
-        # read the workspace, not the argument: set_project announces "no clip" after
-        # project_changed may already have chosen the first clip
+        # read the workspace (the one source of the current clip), not the argument
         project, video = self.workspace.project, self.workspace.clip
         path = None if video is None or project is None else project.video_path(video)
         if path is None or path.is_file():

@@ -21,7 +21,7 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,6 +29,9 @@ from annotators.errors import StoryframeError
 from annotators.jobs import Job, Progress
 
 from .child_jobs import run_in_child
+
+if TYPE_CHECKING:
+    import multiprocessing.synchronize
 
 
 class _Relay(QObject):
@@ -112,28 +115,25 @@ class OpRunner(QObject):
         self._executor.shutdown(wait=True)
 
 
-class JobRunner(QObject):
-    """Drive one :data:`annotators.jobs.Job` in a worker thread.
+class _BackgroundRunner(QObject):
+    """What both job runners share: their signals (all delivered on the UI thread), and the
+    ``_cancel`` event and ``_thread`` (whose end marks the job's end) that subclasses create."""
 
-    Signals (all delivered on the UI thread): ``progress(Progress)``, ``finished(object)`` with
-    the job's return value, ``cancelled()``, ``failed(str)`` for a :class:`StoryframeError`.
-    """
+    _cancel: threading.Event | multiprocessing.synchronize.Event
+    _thread: threading.Thread
 
     progress = Signal(object)
     finished = Signal(object)
     cancelled = Signal()
     failed = Signal(str)
 
-    def __init__(self, job: Job, title: str, parent: QObject | None = None) -> None:
+    def __init__(self, title: str, parent: QObject | None) -> None:
         super().__init__(parent)
         self.title = title
-        self._job = job
-        self._cancel = threading.Event()
         self._relay = _Relay()
-        self._thread = threading.Thread(target=self._drive, name=f"job-{title}", daemon=True)
 
     def start(self) -> None:
-        """Start the job in its thread."""
+        """Start the job's thread."""
         self._thread.start()
 
     def cancel(self) -> None:
@@ -141,13 +141,27 @@ class JobRunner(QObject):
         self._cancel.set()
 
     def join(self, timeout: float | None = None) -> None:
-        """Wait for the worker thread to end."""
+        """Wait for the job's thread to end (after the job's last message)."""
         self._thread.join(timeout)
 
     @property
     def running(self) -> bool:
-        """True while the worker thread is alive."""
+        """True while the job's thread is alive."""
         return self._thread.is_alive()
+
+
+class JobRunner(_BackgroundRunner):
+    """Drive one :data:`annotators.jobs.Job` in a worker thread.
+
+    Signals (all delivered on the UI thread): ``progress(Progress)``, ``finished(object)`` with
+    the job's return value, ``cancelled()``, ``failed(str)`` for a :class:`StoryframeError`.
+    """
+
+    def __init__(self, job: Job, title: str, parent: QObject | None = None) -> None:
+        super().__init__(title, parent)
+        self._job = job
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._drive, name=f"job-{title}", daemon=True)
 
     def _emit(self, callback: Callable[[Any], None], value: Any = None) -> None:
         self._relay.send(callback, value)
@@ -171,21 +185,16 @@ class JobRunner(QObject):
             self._emit(self.failed.emit, str(error))
 
 
-class ProcessJobRunner(QObject):
+class ProcessJobRunner(_BackgroundRunner):
     """Drive a job in a child process (see :mod:`desktop.child_jobs`); same signals as
     :class:`JobRunner`. ``target`` names the job factory as ``"module:function"`` and
-    ``kwargs`` are its (picklable) arguments."""
-
-    progress = Signal(object)
-    finished = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str)
+    ``kwargs`` are its (picklable) arguments. Its thread reads the child's messages, so it
+    ends with the child's last message."""
 
     def __init__(
         self, target: str, kwargs: dict[str, Any], title: str, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
-        self.title = title
+        super().__init__(title, parent)
         context = multiprocessing.get_context("spawn")  # no fork: the app has threads
         self._queue = context.Queue()
         self._cancel = context.Event()
@@ -195,26 +204,12 @@ class ProcessJobRunner(QObject):
             name=f"storyframe-{title}",
             daemon=True,
         )
-        self._relay = _Relay()
-        self._reader = threading.Thread(target=self._read, name=f"read-{title}", daemon=True)
+        self._thread = threading.Thread(target=self._read, name=f"read-{title}", daemon=True)
 
     def start(self) -> None:
         """Start the child process and the thread that relays its messages."""
         self._process.start()
-        self._reader.start()
-
-    def cancel(self) -> None:
-        """Ask the child to stop after its current step (committed work is kept)."""
-        self._cancel.set()
-
-    def join(self, timeout: float | None = None) -> None:
-        """Wait for the child's last message."""
-        self._reader.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        """True until the child's last message has been read."""
-        return self._reader.is_alive()
+        super().start()
 
     def _read(self) -> None:
         handlers = {

@@ -48,7 +48,8 @@ class Workspace(QObject):
         self.coder = project.coder(coder_name)
         self.clip, self.selection = None, None
         self.project_changed.emit()
-        self.clip_changed.emit(None)
+        if self.clip is None:  # else a project_changed slot already showed a clip: not stale None
+            self.clip_changed.emit(None)
 
     def set_clip(self, video: Video | None) -> None:
         """Show ``video`` (None for no clip)."""

@@ -1,5 +1,8 @@
 """The shared Typer application that every ``annotators.cli`` module adds commands to."""
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 from rich.console import Console
 
@@ -12,3 +15,6 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+
+# The PROJECT argument shared by every command that works on a project file.
+ProjectArg = Annotated[Path, typer.Argument(help="Project file (.storyframe).")]

@@ -31,7 +31,7 @@ from annotators.errors import CodebookError, ProjectError
 from annotators.project import Project
 from annotators.store.models import Codebook
 
-from .app import app, console
+from .app import ProjectArg, app, console
 
 codebook_app = typer.Typer(help="Show, check, export and import codebooks.", no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
@@ -71,7 +71,7 @@ def show_cmd(
 
 @codebook_app.command("export")
 def export_cmd(
-    project: Annotated[Path, typer.Argument(help="Project file (.storyframe).")],
+    project: ProjectArg,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="YAML file to write (default: stdout).")
     ] = None,
@@ -91,7 +91,7 @@ def export_cmd(
 
 @codebook_app.command("import")
 def import_cmd(
-    project: Annotated[Path, typer.Argument(help="Project file (.storyframe).")],
+    project: ProjectArg,
     file: Annotated[Path, typer.Argument(help="Codebook YAML file.")],
     retire: Annotated[
         bool,

@@ -21,12 +21,10 @@ from annotators.export import (
 )
 from annotators.project import Project
 
-from .app import app, console, err_console
+from .app import ProjectArg, app, console, err_console
 
 annotations_app = typer.Typer(help="Annotations: import coded data.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
-
-ProjectArg = Annotated[Path, typer.Argument(help="Project file (.storyframe).")]
 
 
 @app.command("export")

@@ -22,11 +22,9 @@ from annotators.jobs import Job, Progress, run_job
 from annotators.project import ImportReport, Project
 from annotators.store.models import Transcript
 
-from .app import app, console, err_console
+from .app import ProjectArg, app, console, err_console
 
 R = TypeVar("R")
-
-ProjectArg = Annotated[Path, typer.Argument(help="Project file (.storyframe).")]
 
 
 def run_with_progress(job: Job[R], description: str) -> R:

@@ -28,7 +28,7 @@ from annotators.transcribe import (
     transcribe_project,
 )
 
-from .app import app, console, err_console
+from .app import ProjectArg, app, console, err_console
 
 EngineOpt = Annotated[
     str, typer.Option("--engine", help="faster-whisper (default, fast) or openai-whisper.")
@@ -52,7 +52,7 @@ FORMATS = ("txt", "json", "srt", "vtt")
 
 @app.command("transcribe")
 def transcribe_cmd(
-    project: Annotated[Path, typer.Argument(help="The project file (.storyframe).")],
+    project: ProjectArg,
     engine: EngineOpt = DEFAULT_ENGINE,
     model: ModelOpt = None,
     language: LanguageOpt = None,

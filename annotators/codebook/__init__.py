@@ -9,7 +9,7 @@ Typical use::
 """
 
 from .dump import codebook_to_yaml
-from .parse import CodebookValidationError, codebook_problems, parse_codebook, read_codebook
+from .parse import CodebookValidationError, parse_codebook, read_codebook
 from .shortcuts import RESERVED_SHORTCUTS, normalize_shortcut
 from .spec import KINDS, TIME_KINDS, VALUE_TYPES, CodebookSpec, CodeSpec, Option
 from .store import (
@@ -44,7 +44,6 @@ __all__ = [
     "Problem",
     "active_codebook",
     "codebook_codes",
-    "codebook_problems",
     "codebook_to_yaml",
     "export_codebook_yaml",
     "install_codebook",

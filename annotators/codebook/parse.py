@@ -306,12 +306,3 @@ class _Parser:
                 f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
             )
             self.report(mapping.line_of(key), f"{owner}: unknown key '{key}'{hint}")
-
-
-def codebook_problems(text: str) -> list[Problem]:
-    """All problems of codebook ``text`` (empty when it is valid)."""
-    try:
-        parse_codebook(text)
-    except CodebookValidationError as error:
-        return error.problems
-    return []

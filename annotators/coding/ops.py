@@ -12,7 +12,7 @@ so callers on other threads never share ORM objects.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, select
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 SOURCES = ("manual", "imported", "suggested")
 ANNOTATIONS = Annotation.__table__
 CLIP_VALUES = ClipValue.__table__
+R = TypeVar("R")
 
 
 class _Unset:
@@ -342,21 +343,20 @@ def _existing(session: Session, annotation_id: int) -> dict[str, Any]:
 
 
 def _code(session: Session, code_id: int) -> Code:
-    code = session.get(Code, code_id)
-    if code is None:
-        raise CodingError(f"code {code_id} does not exist")
-    return code
+    return _get(session, Code, code_id, f"code {code_id} does not exist")
 
 
 def _video(session: Session, video_id: int) -> Video:
-    video = session.get(Video, video_id)
-    if video is None:
-        raise CodingError(f"video {video_id} is not in the project")
-    return video
+    return _get(session, Video, video_id, f"video {video_id} is not in the project")
 
 
 def _coder(session: Session, coder_id: int) -> Coder:
-    coder = session.get(Coder, coder_id)
-    if coder is None:
-        raise CodingError(f"coder {coder_id} does not exist")
-    return coder
+    return _get(session, Coder, coder_id, f"coder {coder_id} does not exist")
+
+
+def _get(session: Session, model: type[R], row_id: int, missing: str) -> R:
+    """The ``model`` row ``row_id``; :class:`CodingError` with ``missing`` when there is none."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise CodingError(missing)
+    return row

@@ -7,15 +7,17 @@ because a typo would otherwise produce a silently empty export.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select
 
 from annotators.errors import ExportError
 
 from .catalog import CodeInfo, VideoInfo
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,13 +68,8 @@ def _unknown(what: str, names: list[str], known: Sequence[str]) -> ExportError:
 
 
 def _resolve_coders(names: Sequence[str], coders: dict[int, str]) -> frozenset[int] | None:
-    if not names:
-        return None
-    ids = {name: [cid for cid, cname in coders.items() if cname == name] for name in names}
-    missing = [name for name, found in ids.items() if not found]
-    if missing:
-        raise _unknown("coder", missing, list(coders.values()))
-    return frozenset(cid for found in ids.values() for cid in found)
+    known = list(coders.values())
+    return _resolve_names("coder", names, coders, lambda name, coder: name == coder, known)
 
 
 def _video_matches(name: str, video: VideoInfo) -> bool:
@@ -81,13 +78,28 @@ def _video_matches(name: str, video: VideoInfo) -> bool:
 
 def resolve_videos(names: Sequence[str], videos: dict[int, VideoInfo]) -> frozenset[int] | None:
     """Ids of the videos ``names`` (file name, content hash or id) match; ``None`` for all."""
+    known = [video.file_name for video in videos.values()]
+    return _resolve_names("video", names, videos, _video_matches, known)
+
+
+def _resolve_names(
+    what: str,
+    names: Sequence[str],
+    items: dict[int, T],
+    matches: Callable[[str, T], bool],
+    known: Sequence[str],
+) -> frozenset[int] | None:
+    """Ids of the ``items`` any of ``names`` matches; ``None`` (all) when no names are given.
+
+    Raises :class:`ExportError` listing the names that match nothing (and the ``known`` ones).
+    """
     if not names:
         return None
-    ids = {name: [v.id for v in videos.values() if _video_matches(name, v)] for name in names}
+    ids = {name: [i for i, item in items.items() if matches(name, item)] for name in names}
     missing = [name for name, found in ids.items() if not found]
     if missing:
-        raise _unknown("video", missing, [v.file_name for v in videos.values()])
-    return frozenset(vid for found in ids.values() for vid in found)
+        raise _unknown(what, missing, known)
+    return frozenset(i for found in ids.values() for i in found)
 
 
 def _resolve_categories(keys: Sequence[str], codes: dict[int, CodeInfo]) -> frozenset[int] | None:

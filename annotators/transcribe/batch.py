@@ -56,7 +56,8 @@ class ClipOutcome:
 
 @dataclass
 class TranscribeReport:
-    """What a batch did. ``model_loads`` is 0 when there was nothing to do, else 1."""
+    """What a batch did. ``model_loads`` is 1 when the batch loaded the model itself, else 0
+    (nothing to do, or an already loaded engine was passed in)."""
 
     transcribed: list[ClipOutcome] = field(default_factory=list)
     failed: list[ClipOutcome] = field(default_factory=list)

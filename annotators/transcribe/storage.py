@@ -20,9 +20,7 @@ def save_transcript(session: Session, video_id: int, result: TranscriptResult) -
     Adds the transcript, its segments and words to ``session`` and flushes (ids are set);
     the caller commits.
     """
-    for previous in _current_rows(session, video_id):
-        previous.is_current = False
-        session.add(previous)
+    _retire_current(session, video_id)
     transcript = _transcript_row(video_id, result)
     session.add(transcript)
     session.flush()
@@ -58,9 +56,7 @@ def transcript_words(session: Session, transcript_id: int) -> list[Word]:
 def set_current_transcript(session: Session, transcript_id: int) -> Transcript:
     """Make an older version the current transcript of its video again."""
     transcript = _get(session, transcript_id)
-    for other in _current_rows(session, transcript.video_id):
-        other.is_current = False
-        session.add(other)
+    _retire_current(session, transcript.video_id)
     transcript.is_current = True
     session.add(transcript)
     session.flush()
@@ -97,6 +93,13 @@ def _get(session: Session, transcript_id: int) -> Transcript:
 def _current_rows(session: Session, video_id: int) -> list[Transcript]:
     query = select(Transcript).where(Transcript.video_id == video_id, col(Transcript.is_current))
     return list(session.exec(query.order_by(col(Transcript.id).desc())))
+
+
+def _retire_current(session: Session, video_id: int) -> None:
+    """Mark every current transcript of ``video_id`` as not current (before setting a new one)."""
+    for row in _current_rows(session, video_id):
+        row.is_current = False
+        session.add(row)
 
 
 def _transcript_row(video_id: int, result: TranscriptResult) -> Transcript:

@@ -35,18 +35,11 @@ class PlayerPanel(QWidget):
         super().__init__(parent)
         self.playback = playback
         self.view = VideoView(self)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        self.frame_field = QLineEdit(alignment=Qt.AlignmentFlag.AlignRight)
-        self.frame_field.setFont(mono)
-        self.frame_field.setFixedWidth(70)
-        self.frame_field.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.frame_field.setToolTip("Current frame (type a frame number and press Enter)")
+        self.frame_field = self._field(70, "Current frame (type a frame number and press Enter)")
         self.total_label = QLabel("/ 0")
-        self.time_field = QLineEdit(alignment=Qt.AlignmentFlag.AlignRight)
-        self.time_field.setFont(mono)
-        self.time_field.setFixedWidth(110)
-        self.time_field.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.time_field.setToolTip("Current time hh:mm:ss.mmm (type a time and press Enter)")
+        self.time_field = self._field(
+            110, "Current time hh:mm:ss.mmm (type a time and press Enter)"
+        )
         self.rate_label = QLabel("1×")
         self.rate_label.setToolTip("Playback speed: [ slower, ] faster")
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -54,6 +47,15 @@ class PlayerPanel(QWidget):
         self.play_button = self._button(Icon.SP_MediaPlay, "Play / pause (Space)", playback.toggle)
         self._layout()
         self._connect()
+
+    @staticmethod
+    def _field(width: int, tip: str) -> QLineEdit:
+        """A monospaced position field that takes focus only when clicked."""
+        field = QLineEdit(alignment=Qt.AlignmentFlag.AlignRight, toolTip=tip)
+        field.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        field.setFixedWidth(width)
+        field.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        return field
 
     def _button(self, icon: QStyle.StandardPixmap, tip: str, slot) -> QToolButton:  # type: ignore[no-untyped-def]
         button = QToolButton(toolTip=tip, autoRaise=True)

@@ -12,12 +12,12 @@ from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions
 
 from annotators.errors import TranscriptionError
+from annotators.media.audio import WHISPER_SAMPLE_RATE
 from annotators.transcribe.models import ModelRef, download_refused
 from annotators.transcribe.result import Provenance, SegmentResult, TranscriptResult, WordResult
 from annotators.transcribe.settings import TranscribeSettings
 
 NAME = "faster-whisper"
-SAMPLE_RATE = 16000
 
 
 def pick_device() -> tuple[str, str]:
@@ -51,7 +51,7 @@ class FasterWhisperEngine:
             segments=results,
             language=info.language,
             provenance=self._provenance(settings, info.language),
-            audio_s=len(audio) / SAMPLE_RATE,
+            audio_s=len(audio) / WHISPER_SAMPLE_RATE,
             processing_s=time.perf_counter() - started,
         )
 

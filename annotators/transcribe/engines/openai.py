@@ -24,6 +24,7 @@ import whisper
 from faster_whisper.vad import SpeechTimestampsMap, collect_chunks, get_speech_timestamps
 
 from annotators.errors import TranscriptionError
+from annotators.media.audio import WHISPER_SAMPLE_RATE
 from annotators.transcribe.convert import alignment_mask, convert_ct2_dir
 from annotators.transcribe.engines.faster import vad_options
 from annotators.transcribe.models import ModelRef, download_refused
@@ -31,7 +32,6 @@ from annotators.transcribe.result import Provenance, SegmentResult, TranscriptRe
 from annotators.transcribe.settings import TranscribeSettings
 
 NAME = "openai-whisper"
-SAMPLE_RATE = 16000
 
 
 @dataclass
@@ -61,7 +61,7 @@ class OpenAIWhisperEngine:
             segments=segments,
             language=language,
             provenance=self._provenance(settings, language),
-            audio_s=len(audio) / SAMPLE_RATE,
+            audio_s=len(audio) / WHISPER_SAMPLE_RATE,
             processing_s=time.perf_counter() - started,
         )
 
@@ -168,7 +168,8 @@ def _speech_only(
     if not chunks:
         return np.zeros(0, dtype=np.float32), None
     pieces, _ = collect_chunks(audio, chunks)
-    return np.concatenate(pieces).astype(np.float32), SpeechTimestampsMap(chunks, SAMPLE_RATE)
+    ts_map = SpeechTimestampsMap(chunks, WHISPER_SAMPLE_RATE)
+    return np.concatenate(pieces).astype(np.float32), ts_map
 
 
 def _kwargs(settings: TranscribeSettings, model: whisper.Whisper) -> dict:
