@@ -100,7 +100,12 @@ class MainWindow(QMainWindow):
         codebook.raise_()
         self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.statusBar().addPermanentWidget(self.job_bar)
-        self.resize(1560, 960)
+        self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        """Start at a comfortable size, but never larger than the screen (laptops: 1366x768)."""
+        available = self.screen().availableGeometry()
+        self.resize(min(1560, available.width()), min(960, available.height()))
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -6,6 +6,11 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+EMPTY_HINT = (
+    "No clip selected.\n\nDrop video files or folders here, or use "
+    "Project > Import videos (Ctrl+I), then pick a clip in the library."
+)
+
 
 class VideoView(QWidget):
     """Shows the last frame handed to :meth:`show_frame`; ``frame_index`` says which one it is.
@@ -52,4 +57,11 @@ class VideoView(QWidget):
         if self.image is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(self.target_rect(), self.image)
+        else:  # an empty project must tell a first-time user where to start
+            painter.setPen(QColor("#9a9ca3"))
+            painter.drawText(
+                self.rect().adjusted(16, 16, -16, -16),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                EMPTY_HINT,
+            )
         painter.end()
