@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from annotators.settings import Settings
 
+from .crash import install_excepthook
+
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
@@ -31,6 +33,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     """Open the main window on the last (or default) project and run the event loop."""
     app = make_application(argv)
+    install_excepthook()
     from .main_window import MainWindow  # after QApplication exists: widgets need it
 
     window = MainWindow(settings or Settings())
