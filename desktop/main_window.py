@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.job_bar.job_failed.connect(self.show_error)
         self.job_bar.job_finished.connect(self._on_job_finished)
         self.missing.reported.connect(self._on_relink_report)
+        self.missing.search_requested.connect(self.find_missing)
         self.transcript.transcribe_requested.connect(
             lambda: transcribing.transcribe(self, current_only=True)
         )
@@ -189,6 +190,16 @@ class MainWindow(QMainWindow):
             self.show_error("Another task is running; wait for it or cancel it first.")
             return
         self.job_bar.start(project.import_media(paths), "Import", self._imported)
+
+    def find_missing(self, folder: Path) -> None:
+        """Search ``folder`` for the project's missing videos in the background."""
+        project = self.workspace.project
+        if project is None:
+            return
+        if self.job_bar.busy:
+            self.show_error("Another task is running; wait for it or cancel it first.")
+            return
+        self.job_bar.start(project.relink_search(folder), "Find missing videos", self.missing.found)
 
     def _imported(self, report: object) -> None:
         self.workspace.data_changed.emit("videos")

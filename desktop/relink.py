@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotators.jobs import run_job
 from annotators.project import RelinkReport
 from annotators.store.models import Video
 
@@ -42,10 +41,13 @@ def summary(report: RelinkReport) -> str:
 class MissingClipNotice(QFrame):
     """Shown in the player area while the current clip's file is missing; hidden otherwise.
 
-    ``reported(str)`` carries the :func:`summary` of each finished folder search.
+    ``search_requested(Path)`` asks for a folder search (the window runs it as a background
+    job with progress and cancel: hashing a large folder takes a while); :meth:`found` takes its
+    report, and ``reported(str)`` then carries the report's :func:`summary`.
     """
 
     reported = Signal(str)
+    search_requested = Signal(object)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,7 +98,7 @@ class MissingClipNotice(QFrame):
         if folder:
             self.search(Path(folder))
 
-    # -- relinking (writer thread) ------------------------------------------------------------
+    # -- relinking ---------------------------------------------------------------------------
     def locate(self, path: Path) -> None:
         """Relink the current clip to ``path`` (the core checks it is the same video)."""
         project, video = self.workspace.project, self.workspace.clip
@@ -105,18 +107,17 @@ class MissingClipNotice(QFrame):
         self.workspace.run(lambda: project.relink(video.id, path), "videos", self._relinked)
 
     def search(self, folder: Path) -> None:
-        """Relink every missing video found in ``folder``; ``reported`` tells how many."""
-        project = self.workspace.project
-        if project is None:
-            return
-        self.workspace.run(lambda: run_job(project.relink_search(folder)), "videos", self._found)
+        """Ask for every missing video to be looked for in ``folder``."""
+        self.search_requested.emit(folder)
 
     def _relinked(self, video: Video) -> None:
         current = self.workspace.clip
         if current is not None and current.id == video.id:
             self.workspace.reload_clip(video)
 
-    def _found(self, report: RelinkReport) -> None:
+    def found(self, report: RelinkReport) -> None:
+        """Reload the current clip if the search relinked it, and report what was found."""
+        self.workspace.data_changed.emit("videos")  # the job committed outside Workspace.run
         for video, _path in report.relinked:
             self._relinked(video)
         self.reported.emit(summary(report))
