@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -76,3 +76,38 @@ def export_transcript(window: MainWindow) -> None:
             return export_transcripts(session, target, fmt, ExportFilter(videos=[clip.file_name]))
 
     ws.run(work, "export", lambda _r: window.statusBar().showMessage(f"Saved {target}", 10000))
+
+
+def export_all_transcripts_to(window: MainWindow, folder: Path, fmt: str) -> None:
+    """Write every transcribed clip's transcript into ``folder``, one ``fmt`` file per clip."""
+    project = window.workspace.project
+    if project is None:
+        return
+    from annotators.export import export_transcripts
+
+    def work():  # type: ignore[no-untyped-def]
+        with project.session() as session:
+            return export_transcripts(session, folder, fmt)
+
+    def done(result) -> None:  # type: ignore[no-untyped-def]
+        saved, missing = len(result.files), len(result.untranscribed)
+        text = f"Saved {saved} transcript{'s' * (saved != 1)} to {folder}"
+        if missing:
+            text += f"; {missing} clip{'s' * (missing != 1)} without a transcript yet"
+        window.statusBar().showMessage(text, 10000)
+
+    window.workspace.run(work, "export", done)
+
+
+def export_all_transcripts(window: MainWindow) -> None:
+    """Ask for a format and a folder, then export every transcript."""
+    if window.workspace.project is None:
+        return
+    fmt, ok = QInputDialog.getItem(
+        window, "Export all transcripts", "Format:", ["srt", "vtt", "txt", "json"], 0, False
+    )
+    if not ok:
+        return
+    folder = QFileDialog.getExistingDirectory(window, "Export all transcripts into folder")
+    if folder:
+        export_all_transcripts_to(window, Path(folder), fmt)

@@ -120,6 +120,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["export_transcript"] = _action(
         window, export, "&Transcript of this clip…", lambda: exporting.export_transcript(window)
     )
+    actions["export_transcripts"] = _action(
+        window, export, "&All transcripts…", lambda: exporting.export_all_transcripts(window)
+    )
 
     view = bar.addMenu("&View")
     timeline = window.timeline.timeline

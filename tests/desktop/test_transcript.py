@@ -133,3 +133,21 @@ def test_correct_a_word_search_and_code_selected_words(qtbot, speech_window) -> 
         row = session.exec(select(Annotation)).one()
     assert row.start_frame == window.playback.frame_at(spoken[first].start_s)
     assert row.end_frame == window.playback.frame_at(spoken[first + 2].end_s)
+
+
+def test_export_all_transcripts_writes_corrected_text(qtbot, speech_window, tmp_path) -> None:
+    from desktop.exporting import export_all_transcripts_to
+
+    window = speech_window
+    qtbot.waitUntil(lambda: len(words(window)) > 20, timeout=5000)
+    name = next(w for w in words(window) if "sarah" in w.text.lower())
+    window.coding.correct_word(name.id, "Sara")
+    qtbot.waitUntil(lambda: "Sara " in window.transcript.document().toPlainText(), timeout=5000)
+    folder = tmp_path / "subtitles"
+    export_all_transcripts_to(window, folder, "vtt")
+    qtbot.waitUntil(lambda: (folder / "speech.vtt").exists(), timeout=10000)
+    text = (folder / "speech.vtt").read_text(encoding="utf-8")
+    assert text.startswith("WEBVTT") and "Sara" in text and "Sarah" not in text
+    qtbot.waitUntil(
+        lambda: "Saved 1 transcript to" in window.statusBar().currentMessage(), timeout=5000
+    )
