@@ -25,11 +25,15 @@ class TimedWord:
 
 
 def current_transcript_id(conn: Connection, video_id: int) -> int | None:
-    """Id of the video's current transcript (the newest if several are flagged), or ``None``."""
+    """Id of the video's current transcript, or ``None``.
+
+    Same rule as :func:`annotators.transcribe.storage.current_transcript` (newest id among the
+    flagged ones), as a core query on a connection for the fast export paths.
+    """
     query = (
         select(Transcript.id)
         .where(Transcript.video_id == video_id, Transcript.is_current)
-        .order_by(Transcript.created_at.desc(), Transcript.id.desc())
+        .order_by(Transcript.id.desc())
         .limit(1)
     )
     return conn.execute(query).scalar()
