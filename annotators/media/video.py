@@ -128,7 +128,9 @@ class Video:
             if index == self._last_request + 1 and index + 1 < len(self._table):
                 self._read_ahead.submit(self._decode_ahead, index + 1)
             self._last_request = index
-        return self._to_rgb(decoded)
+            # converted under the lock: a cached frame is shared, and PyAV's reformatter of one
+            # frame is not thread-safe (two threads converting it at once crashed the process)
+            return self._to_rgb(decoded)
 
     def close(self) -> None:
         """Release the file and the cached frames; later :meth:`frame` calls raise ValueError.

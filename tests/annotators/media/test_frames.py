@@ -148,3 +148,22 @@ def test_other_containers_are_exact_too(tmp_path, suffix: str, vfr: bool) -> Non
         assert [shown_index(video, i) for i in order] == order
         if vfr:
             np.testing.assert_allclose(video.timestamps, clip_times(vfr=True), atol=1e-3)
+
+
+def test_threads_reading_the_same_cached_frames_do_not_crash(clip) -> None:
+    """Regression: converting one shared cached frame in two threads at once segfaulted."""
+    with open_video(clip("vfr")) as video:
+        results: list[bool] = []
+
+        def read(seed: int) -> None:
+            rng = random.Random(seed)
+            results.extend(
+                shown_index(video, i) == i for i in (rng.randrange(6) for _ in range(400))
+            )
+
+        threads = [threading.Thread(target=read, args=(s,)) for s in (1, 2, 3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(results) == 1200 and all(results)
