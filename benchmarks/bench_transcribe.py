@@ -6,7 +6,10 @@ Builds a ~45 s spoken clip (espeak-ng when installed, else the committed fixture
 then, in one fresh subprocess per engine (so peak memory is that engine's alone): loads the
 bundled tiny.en model, warms up on 3 s of audio (openai-whisper JIT-compiles its word
 alignment on first use), and transcribes the clip ``--runs`` times with the default settings
-(word timestamps, beam 5, VAD). Prints the real-time factor (processing time / audio
+(word timestamps, beam 5, VAD). ``faster-whisper-plain`` is the naive alternative to
+Storyframe's engine: faster-whisper as the library ships it, one model using ``--threads``
+threads on the whole clip, where Storyframe cuts the clip at a pause and transcribes the parts
+on separate cores. Prints the real-time factor (processing time / audio
 duration; best run), peak RSS, and the speed ratio. Then imports a batch of ``--batch``
 distinct clips into a temporary project and transcribes them with ``transcribe_project``,
 counting how often a model is constructed (must be once).
@@ -35,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annotators.jobs import run_job  # noqa: E402
 from annotators.media.audio import load_audio  # noqa: E402
 from annotators.transcribe import TranscribeSettings, load_engine  # noqa: E402
+from annotators.transcribe.engines.faster import FasterWhisperEngine  # noqa: E402
+from annotators.transcribe.models import resolve_model  # noqa: E402
 from tests.data.make_speech_fixture import OUTPUT as FIXTURE  # noqa: E402
 from tests.data.make_speech_fixture import RATE, read_wav, speak, write_clip  # noqa: E402
 
@@ -67,7 +72,11 @@ def bench_clip(folder: Path) -> tuple[Path, str]:
 def child(engine_name: str, clip: Path, runs: int, threads: int) -> None:
     """Measure one engine in this (fresh) process; print one JSON line."""
     started = time.perf_counter()
-    engine = load_engine(engine_name, cpu_threads=threads)
+    engine = (
+        load_plain(threads)
+        if engine_name == PLAIN
+        else load_engine(engine_name, cpu_threads=threads)
+    )
     load_s = time.perf_counter() - started
     audio = load_audio(clip)
     settings = TranscribeSettings()
@@ -86,6 +95,16 @@ def child(engine_name: str, clip: Path, runs: int, threads: int) -> None:
     figures["cpu_s"] = min(cpu_times)
     figures.update(audio_s=len(audio) / RATE, peak_mb=peak_mb, words=len(text.split()))
     print(json.dumps(figures))
+
+
+def load_plain(threads: int) -> FasterWhisperEngine:
+    """The bundled model in one multi-threaded faster-whisper model that never cuts a clip."""
+    from faster_whisper import WhisperModel
+
+    model = WhisperModel(
+        str(resolve_model(None).path), "cpu", compute_type="int8", cpu_threads=threads
+    )
+    return FasterWhisperEngine(model, "tiny.en", "cpu", "int8", workers=1)
 
 
 def measure(engine_name: str, clip: Path, runs: int, threads: int) -> dict:
@@ -147,7 +166,8 @@ def batch(count: int, speech: np.ndarray, folder: Path) -> None:
     )
 
 
-ENGINES = ("faster-whisper", "openai-whisper")
+PLAIN = "faster-whisper-plain"
+ENGINES = ("faster-whisper", PLAIN, "openai-whisper")
 
 
 def main() -> None:
@@ -168,6 +188,7 @@ def main() -> None:
         ratio = slow["rtf"] / fast["rtf"]
         peak = max(fig["peak_mb"] for fig in figures.values())
         print(f"speed ratio faster-whisper / openai-whisper: {ratio:.1f}x")
+        print(f"speed-up over plain faster-whisper: {figures[PLAIN]['rtf'] / fast['rtf']:.2f}x")
         print(
             f"targets: RTF {fast['rtf']:.3f} <= {TARGETS['rtf']} "
             f"{'OK' if fast['rtf'] <= TARGETS['rtf'] else 'MISSED'}; "

@@ -2,15 +2,21 @@
 
 :func:`transcribe_project` is a job (see :mod:`annotators.jobs`): it yields
 :class:`TranscribeProgress` after each clip and returns a :class:`TranscribeReport`. Each clip's
-transcript is committed before the next clip starts, so cancelling (closing the generator),
-Ctrl+C or a crash loses at most the clip in progress, and the next run skips finished clips.
-A clip whose audio cannot be read is reported and the batch goes on.
+transcript is committed as soon as it and every clip before it are done, so cancelling
+(closing the generator), Ctrl+C or a crash loses at most the clips in progress, and the next
+run skips finished clips. A clip whose audio cannot be read is reported and the batch goes on.
+
+Up to ``engine.workers`` clips are transcribed at once, each in a worker thread (the engine
+releases the GIL): a clip too short to be cut into parts keeps only one core busy.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +26,7 @@ from annotators.jobs import Job, Progress
 from annotators.media.audio import load_audio
 from annotators.store.models import Video
 from annotators.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine
+from annotators.transcribe.result import TranscriptResult
 from annotators.transcribe.settings import TranscribeSettings
 from annotators.transcribe.storage import current_transcript, save_transcript
 from annotators.transcribe.transcribe import check_language, check_language_code
@@ -32,7 +39,8 @@ if TYPE_CHECKING:
 class TranscribeProgress(Progress):
     """Progress of a batch: ``done`` of ``total`` clips, plus audio and speed figures.
 
-    ``speed`` is audio seconds transcribed per second of processing (higher is faster).
+    ``processing_s`` is the wall time since the first clip started; ``speed`` is audio seconds
+    transcribed per second of it (higher is faster).
     """
 
     audio_s: float = 0.0
@@ -97,8 +105,12 @@ def transcribe_project(
         return report
     loaded = _load(engine, model, allow_download, report)
     check_language(loaded, settings.language)
-    for done, video in enumerate(todo, start=1):
-        outcome = _transcribe_clip(project, loaded, settings, video, report)
+    started = time.perf_counter()
+    paths = [project.video_path(video) for video in todo]
+    results = _transcribe_ahead(loaded, settings, paths, loaded.workers)
+    for done, (video, result) in enumerate(zip(todo, results, strict=True), start=1):
+        outcome = _save(project, video, result, report)
+        report.processing_s = time.perf_counter() - started
         message = f"{outcome.path.name}: {outcome.reason or outcome.status}"
         yield TranscribeProgress(done, len(todo), message, report.audio_s, report.processing_s)
     return report
@@ -135,27 +147,45 @@ def _load(
     return loaded
 
 
-def _transcribe_clip(
-    project: Project,
-    engine: Engine,
-    settings: TranscribeSettings,
-    video: Video,
-    report: TranscribeReport,
+def _transcribe_ahead(
+    engine: Engine, settings: TranscribeSettings, paths: list[Path], workers: int
+) -> Iterator[Future[TranscriptResult]]:
+    """Each clip's finished transcription, in order, with up to ``workers`` clips under way.
+
+    Closing the iterator cancels the clips not started and abandons those under way.
+    """
+
+    def transcribe(path: Path) -> TranscriptResult:
+        return engine.transcribe(load_audio(path), settings)
+
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="transcribe")
+    waiting = iter(paths)
+    under_way = deque(pool.submit(transcribe, path) for path in itertools.islice(waiting, workers))
+    try:
+        while under_way:
+            finished = under_way.popleft()
+            finished.exception()  # waits; the caller gets the error from ``result()``
+            under_way.extend(pool.submit(transcribe, path) for path in itertools.islice(waiting, 1))
+            yield finished
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _save(
+    project: Project, video: Video, transcribed: Future[TranscriptResult], report: TranscribeReport
 ) -> ClipOutcome:
-    """Transcribe and commit one clip; a bad file becomes a ``failed`` outcome."""
+    """Commit one clip's transcript; a clip whose audio cannot be read becomes ``failed``."""
     path = project.video_path(video)
     try:
-        audio = load_audio(path)
+        result = transcribed.result()
     except MediaError as error:
         outcome = ClipOutcome(video.id, path, "failed", None, str(error))
         report.failed.append(outcome)
         return outcome
-    result = engine.transcribe(audio, settings)
     with project.session() as session:
         row = save_transcript(session, video.id, result)
         session.commit()
     outcome = ClipOutcome(video.id, path, result.status, row.id)
     report.transcribed.append(outcome)
     report.audio_s += result.audio_s
-    report.processing_s += result.processing_s
     return outcome

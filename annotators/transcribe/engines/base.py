@@ -21,6 +21,8 @@ class Engine(Protocol):
     version: str
     model_name: str
     is_multilingual: bool
+    # How many transcriptions may run at once from separate threads to use every core.
+    workers: int
 
     def transcribe(self, audio: np.ndarray, settings: TranscribeSettings) -> TranscriptResult:
         """Transcribe ``audio`` (16 kHz mono float32) with ``settings``; no network access."""

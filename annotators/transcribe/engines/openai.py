@@ -40,6 +40,8 @@ class OpenAIWhisperEngine:
 
     model: whisper.Whisper
     model_name: str
+    # torch already spreads one transcription over every core
+    workers: int = 1
     name: str = NAME
     version: str = whisper.__version__
 

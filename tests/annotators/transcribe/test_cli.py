@@ -77,7 +77,12 @@ def project_file(tmp_path: Path, short_speech_clip: Path) -> Path:
 
 
 class InterruptAfter:
-    """An engine that lets ``clips`` clips through, then acts as if Ctrl+C was pressed."""
+    """An engine that lets ``clips`` clips through, then acts as if Ctrl+C was pressed.
+
+    It takes one clip at a time, so "the first clips" are the first in the batch's order.
+    """
+
+    workers = 1
 
     def __init__(self, engine: Engine, clips: int) -> None:
         self.engine, self.clips = engine, clips
