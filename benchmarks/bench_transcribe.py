@@ -9,10 +9,10 @@ alignment on first use), and transcribes the clip ``--runs`` times with the defa
 (word timestamps, beam 5, VAD). ``faster-whisper-plain`` is the naive alternative to
 Storyframe's engine: faster-whisper as the library ships it, one model using ``--threads``
 threads on the whole clip, where Storyframe cuts the clip at a pause and transcribes the parts
-on separate cores. Prints the real-time factor (processing time / audio
-duration; best run), peak RSS, and the speed ratio. Then imports a batch of ``--batch``
-distinct clips into a temporary project and transcribes them with ``transcribe_project``,
-counting how often a model is constructed (must be once).
+on separate cores. Prints the real-time factor (processing time / audio duration; best run),
+peak RSS, the word error rate against the script, and the speed ratios. Then imports a batch
+of ``--batch`` distinct clips into a temporary project and transcribes them with
+``transcribe_project``, counting how often a model is constructed (must be once).
 
 Targets (issue 3): faster-whisper RTF <= 0.08, >= 4x faster than openai-whisper, peak memory
 <= 1.5 GB, batch of 20 clips loads the model once.
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -41,7 +42,13 @@ from annotators.transcribe import TranscribeSettings, load_engine  # noqa: E402
 from annotators.transcribe.engines.faster import FasterWhisperEngine  # noqa: E402
 from annotators.transcribe.models import resolve_model  # noqa: E402
 from tests.data.make_speech_fixture import OUTPUT as FIXTURE  # noqa: E402
-from tests.data.make_speech_fixture import RATE, read_wav, speak, write_clip  # noqa: E402
+from tests.data.make_speech_fixture import (  # noqa: E402
+    RATE,
+    REFERENCE,
+    read_wav,
+    speak,
+    write_clip,
+)
 
 STORY = (
     "When I was nineteen my little brother got sick, and nobody could tell us why. "
@@ -56,17 +63,28 @@ STORY = (
 TARGETS = {"rtf": 0.08, "ratio": 4.0, "peak_mb": 1536.0}
 
 
-def bench_clip(folder: Path) -> tuple[Path, str]:
-    """A ~45 s speech clip in ``folder`` and how it was made."""
+def bench_clip(folder: Path) -> tuple[Path, str, str]:
+    """A ~45 s speech clip in ``folder``, how it was made, and what it says."""
     path = folder / "story.mp4"
     if shutil.which("espeak-ng"):
         wav = folder / "story.wav"
         speak(STORY, wav)
-        samples, source = read_wav(wav), "espeak-ng story"
+        samples, source, script = read_wav(wav), "espeak-ng story", STORY
     else:
         samples, source = np.tile(load_audio(FIXTURE), 3), "committed fixture x3"
+        script = " ".join([REFERENCE.read_text(encoding="utf-8")] * 3)
     write_clip(samples.astype(np.float32), path)
-    return path, source
+    return path, source, script
+
+
+def word_error_rate(script: str, text: str) -> float:
+    """WER ignoring case and punctuation (numbers count as errors when written as digits)."""
+    import jiwer
+
+    def words(line: str) -> str:
+        return " ".join(re.sub(r"[^a-z0-9' ]", " ", line.lower()).split())
+
+    return jiwer.wer(words(script), words(text))
 
 
 def child(engine_name: str, clip: Path, runs: int, threads: int) -> None:
@@ -93,7 +111,7 @@ def child(engine_name: str, clip: Path, runs: int, threads: int) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     figures = {"engine": engine_name, "load_s": load_s, "warmup_s": warmup_s, "times": times}
     figures["cpu_s"] = min(cpu_times)
-    figures.update(audio_s=len(audio) / RATE, peak_mb=peak_mb, words=len(text.split()))
+    figures.update(audio_s=len(audio) / RATE, peak_mb=peak_mb, text=text)
     print(json.dumps(figures))
 
 
@@ -115,19 +133,20 @@ def measure(engine_name: str, clip: Path, runs: int, threads: int) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def report_engines(clip: Path, runs: int, threads: int) -> dict[str, dict]:
+def report_engines(clip: Path, script: str, runs: int, threads: int) -> dict[str, dict]:
     figures = {name: measure(name, clip, runs, threads) for name in ENGINES}
     print(
-        f"{'engine':16} {'load s':>7} {'warm-up s':>9} {'best s':>7} {'RTF':>6} "
-        f"{'CPU s':>6} {'idle RTF':>8} {'peak MB':>8}"
+        f"{'engine':20} {'load s':>7} {'warm-up s':>9} {'best s':>7} {'RTF':>6} "
+        f"{'CPU s':>6} {'idle RTF':>8} {'peak MB':>8} {'WER':>5}"
     )
     for name, fig in figures.items():
         fig["rtf"] = min(fig["times"]) / fig["audio_s"]
         # CPU seconds spread over the threads: the wall-clock RTF on an otherwise idle machine
         idle_rtf = fig["cpu_s"] / threads / fig["audio_s"]
         print(
-            f"{name:16} {fig['load_s']:7.2f} {fig['warmup_s']:9.2f} {min(fig['times']):7.2f} "
-            f"{fig['rtf']:6.3f} {fig['cpu_s']:6.1f} {idle_rtf:8.3f} {fig['peak_mb']:8.0f}"
+            f"{name:20} {fig['load_s']:7.2f} {fig['warmup_s']:9.2f} {min(fig['times']):7.2f} "
+            f"{fig['rtf']:6.3f} {fig['cpu_s']:6.1f} {idle_rtf:8.3f} {fig['peak_mb']:8.0f} "
+            f"{word_error_rate(script, fig['text']):5.1%}"
         )
     return figures
 
@@ -172,7 +191,7 @@ ENGINES = ("faster-whisper", PLAIN, "openai-whisper")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "CLIP"), help=argparse.SUPPRESS)
@@ -181,9 +200,9 @@ def main() -> None:
         child(args.child[0], Path(args.child[1]), args.runs, args.threads)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        clip, source = bench_clip(Path(tmp))
+        clip, source, script = bench_clip(Path(tmp))
         print(f"clip: {source}, {len(load_audio(clip)) / RATE:.1f} s; threads {args.threads}")
-        figures = report_engines(clip, args.runs, args.threads)
+        figures = report_engines(clip, script, args.runs, args.threads)
         fast, slow = figures["faster-whisper"], figures["openai-whisper"]
         ratio = slow["rtf"] / fast["rtf"]
         peak = max(fig["peak_mb"] for fig in figures.values())
