@@ -41,7 +41,8 @@ def pick_device() -> tuple[str, str]:
 class FasterWhisperEngine:
     """A loaded faster-whisper model (see :class:`annotators.transcribe.engines.base.Engine`).
 
-    ``workers`` is how many parts of a clip may be transcribed at once (the model's replicas).
+    ``workers`` is the model's replicas: how many parts of a clip (or clips of a batch) are
+    transcribed at once.
     """
 
     model: WhisperModel
