@@ -1,9 +1,13 @@
-"""Export menu: ask for a file, run the core export off the UI thread, report where it went."""
+"""Export menu: ask for a file, run the core export job in the export bar, report where it went.
+
+The export bar shows progress and a Cancel button; a cancelled table export leaves no file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
@@ -11,22 +15,37 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 
-def export_table_to(window: MainWindow, fmt: str, path: Path) -> None:
-    """Write the ``fmt`` table of the whole project to ``path`` (on the database thread)."""
+def start_export(
+    window: MainWindow,
+    fmt: str,
+    out: Path,
+    on_done: Callable[[Any], None],
+    videos: list[str] | None = None,
+) -> None:
+    """Export the open project in ``fmt`` to ``out`` (only ``videos`` if given) in the export
+    bar, once every edit queued before has been committed."""
     project = window.workspace.project
     if project is None:
         return
-    from annotators.export import export_long, export_wide  # loaded when first used
+    from annotators.export import ExportFilter, export_job  # loaded when first used
 
-    exporter = {"csv-long": export_long, "csv-wide": export_wide}[fmt]
+    def start(_: object) -> None:
+        if window.export_bar.busy:
+            window.show_error("An export is running; wait for it or cancel it first.")
+            return
+        flt = ExportFilter(videos=videos) if videos else None
+        window.export_bar.start(export_job(project, fmt, out, flt), "Export", on_done)
 
-    def work():  # type: ignore[no-untyped-def]
-        with project.session() as session:
-            return exporter(session, path)
+    # The writer thread runs edits in order: an empty operation after them marks "all saved".
+    window.workspace.run(lambda: None, "export", start)
 
-    window.workspace.run(
-        work,
-        "export",
+
+def export_table_to(window: MainWindow, fmt: str, path: Path) -> None:
+    """Write the ``fmt`` table of the whole project to ``path``."""
+    start_export(
+        window,
+        fmt,
+        path,
         lambda result: window.statusBar().showMessage(
             f"Exported {result.rows} rows to {result.path} (data dictionary: "
             f"{result.dictionary.name})",
@@ -69,25 +88,17 @@ def export_transcript(window: MainWindow) -> None:
     if not target.suffix:
         target = target.with_suffix(f".{fmt}")
 
-    from annotators.export import ExportFilter, export_transcripts
-
-    def work():  # type: ignore[no-untyped-def]
-        with project.session() as session:
-            return export_transcripts(session, target, fmt, ExportFilter(videos=[clip.file_name]))
-
-    ws.run(work, "export", lambda _r: window.statusBar().showMessage(f"Saved {target}", 10000))
+    start_export(
+        window,
+        fmt,
+        target,
+        lambda _r: window.statusBar().showMessage(f"Saved {target}", 10000),
+        videos=[clip.file_name],
+    )
 
 
 def export_all_transcripts_to(window: MainWindow, folder: Path, fmt: str) -> None:
     """Write every transcribed clip's transcript into ``folder``, one ``fmt`` file per clip."""
-    project = window.workspace.project
-    if project is None:
-        return
-    from annotators.export import export_transcripts
-
-    def work():  # type: ignore[no-untyped-def]
-        with project.session() as session:
-            return export_transcripts(session, folder, fmt)
 
     def done(result) -> None:  # type: ignore[no-untyped-def]
         saved, missing = len(result.files), len(result.untranscribed)
@@ -96,7 +107,7 @@ def export_all_transcripts_to(window: MainWindow, folder: Path, fmt: str) -> Non
             text += f"; {missing} clip{'s' * (missing != 1)} without a transcript yet"
         window.statusBar().showMessage(text, 10000)
 
-    window.workspace.run(work, "export", done)
+    start_export(window, fmt, folder, done)
 
 
 def export_all_transcripts(window: MainWindow) -> None:

@@ -63,7 +63,8 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookPanel(self.workspace, self.coding)
         self.clip_vars = ClipVariablesPanel(self.workspace, self.coding)
         self.inspector = InspectorPanel(self.workspace, self.playback, self.coding)
-        self.job_bar = JobBar()
+        self.job_bar = JobBar()  # import, relink search, transcription
+        self.export_bar = JobBar()  # exports run beside those
         self._compose()
         self.actions_by_name = menus.build(self)
         self.keys = KeyRouter(self, self.on_action, self.coding.on_shortcut, self.player.view)
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(codebook, clip_vars)
         codebook.raise_()
         self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.statusBar().addPermanentWidget(self.export_bar)
         self.statusBar().addPermanentWidget(self.job_bar)
         self._fit_to_screen()
 
@@ -126,6 +128,8 @@ class MainWindow(QMainWindow):
         self.playback.error.connect(self.show_error)
         self.job_bar.job_failed.connect(self.show_error)
         self.job_bar.job_finished.connect(self._on_job_finished)
+        self.export_bar.job_failed.connect(self.show_error)
+        self.export_bar.job_finished.connect(self._on_export_finished)
         self.missing.reported.connect(self._on_relink_report)
         self.missing.search_requested.connect(self.find_missing)
         self.transcript.transcribe_requested.connect(
@@ -180,6 +184,11 @@ class MainWindow(QMainWindow):
             # a cancelled job keeps what it committed: let every view re-read
             for kind in ("videos", "transcripts"):
                 self.workspace.data_changed.emit(kind)
+
+    def _on_export_finished(self, title: str, _result: object) -> None:
+        # a finished export reports where it wrote (see desktop.exporting)
+        if title.endswith("cancelled"):
+            self.statusBar().showMessage(f"{title}: nothing was written", 5000)
 
     def import_paths(self, paths: list[Path]) -> None:
         """Import files/folders into the open project in the background."""
@@ -284,9 +293,10 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
-        if self.job_bar.runner is not None:
-            self.job_bar.cancel()
-            self.job_bar.runner.join(30)
+        for bar in (self.export_bar, self.job_bar):
+            if bar.runner is not None:
+                bar.cancel()
+                bar.runner.join(30)
         self.keys.detach()
         self.playback.close()
         self.workspace.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session
 
+from annotators.jobs import Job, run_job
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Video
 
 from .catalog import load_coders, load_codes, load_videos
@@ -192,24 +193,34 @@ class _LongLines:
             )
 
 
-def export_long(
+def long_job(
     session: Session,
     path: Path,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
-) -> TableExport:
-    """Write the csv-long table of the annotations ``flt`` selects to ``path``.
+) -> Job[TableExport]:
+    """Job writing the csv-long table of the annotations ``flt`` selects to ``path``.
 
     Also writes ``codebook.csv`` beside it. Raises :class:`ExportError` for unknown filter
-    names or an unwritable path; a failed export leaves no partial file.
+    names or an unwritable path; a failed or cancelled export leaves no partial file.
     """
     options = options or CsvOptions()
     dictionary = dictionary_path(path)
     with open_table(path, COLUMNS, options) as table:
         lines = _LongLines(session, table.guard)
         sel = resolve(flt or ExportFilter(), lines.codes, lines.videos, lines.coders)
-        table.write_lines(lines.annotations(sel))
-        table.write_lines(lines.clip_values(sel))
+        yield from table.write_lines(lines.annotations(sel))
+        yield from table.write_lines(lines.clip_values(sel))
     codes = [c for c in lines.codes.values() if sel.code_ids is None or c.id in sel.code_ids]
     write_dictionary(dictionary, codes, options)
     return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)
+
+
+def export_long(
+    session: Session,
+    path: Path,
+    flt: ExportFilter | None = None,
+    options: CsvOptions | None = None,
+) -> TableExport:
+    """:func:`long_job` run to the end."""
+    return run_job(long_job(session, path, flt, options))

@@ -6,20 +6,45 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotators.errors import ExportError
+from annotators.jobs import Job, run_job
 
 from .csvio import CsvOptions
 from .dictionary import TableExport
-from .long import export_long
+from .long import long_job
 from .selection import ExportFilter
-from .transcript_export import TranscriptExport, export_transcripts
+from .transcript_export import TranscriptExport, transcripts_job
 from .transcripts import TRANSCRIPT_FORMATS
-from .wide import export_wide
+from .wide import wide_job
 
 if TYPE_CHECKING:
     from annotators.project import Project
 
 TABLE_FORMATS: tuple[str, ...] = ("csv-long", "csv-wide")
 FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS)
+
+
+def export_job(
+    project: Project,
+    fmt: str,
+    out: Path | str,
+    flt: ExportFilter | None = None,
+    options: CsvOptions | None = None,
+) -> Job[TableExport | TranscriptExport]:
+    """Job exporting ``project`` in ``fmt`` (one of :data:`FORMATS`) to ``out``.
+
+    Tables go to the file ``out`` (with ``codebook.csv`` beside it); transcripts to the folder
+    ``out``, or to the file ``out`` for a single video. ``options`` apply to tables only.
+    The job reads through its own session, so it may run in any thread.
+    """
+    out = Path(out).expanduser()
+    with project.session() as session:
+        if fmt == "csv-long":
+            return (yield from long_job(session, out, flt, options))
+        if fmt == "csv-wide":
+            return (yield from wide_job(session, out, flt, options))
+        if fmt in TRANSCRIPT_FORMATS:
+            return (yield from transcripts_job(session, out, fmt, flt))
+    raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
 def export(
@@ -29,17 +54,5 @@ def export(
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
 ) -> TableExport | TranscriptExport:
-    """Export ``project`` in ``fmt`` (one of :data:`FORMATS`) to ``out``.
-
-    Tables go to the file ``out`` (with ``codebook.csv`` beside it); transcripts to the folder
-    ``out``, or to the file ``out`` for a single video. ``options`` apply to tables only.
-    """
-    out = Path(out).expanduser()
-    with project.session() as session:
-        if fmt == "csv-long":
-            return export_long(session, out, flt, options)
-        if fmt == "csv-wide":
-            return export_wide(session, out, flt, options)
-        if fmt in TRANSCRIPT_FORMATS:
-            return export_transcripts(session, out, fmt, flt)
-    raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    """:func:`export_job` run to the end."""
+    return run_job(export_job(project, fmt, out, flt, options))

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from sqlmodel import Session
 
 from annotators.errors import ExportError
+from annotators.jobs import Job, Progress, run_job
 from annotators.store.models import Segment, Transcript, Word, WordCorrection
 
 from .catalog import VideoInfo, load_videos
@@ -93,13 +94,15 @@ def _targets(out: Path, fmt: str, videos: list[VideoInfo]) -> dict[int, Path]:
     return targets
 
 
-def export_transcripts(
+def transcripts_job(
     session: Session, out: Path, fmt: str, flt: ExportFilter | None = None
-) -> TranscriptExport:
-    """Write the current transcripts of the selected videos (``flt.videos``) in ``fmt``.
+) -> Job[TranscriptExport]:
+    """Job writing the current transcripts of the selected videos (``flt.videos``) in ``fmt``;
+    yields after every video.
 
     Coder and category filters do not apply to transcripts. Raises :class:`ExportError` for
     an unknown format, an unknown video name, or a single-file target without a transcript.
+    Cancelling keeps the files already written (each one complete).
     """
     if fmt not in TRANSCRIPT_FORMATS:
         raise ExportError(f"unknown transcript format {fmt!r}: use one of {TRANSCRIPT_FORMATS}")
@@ -115,14 +118,22 @@ def export_transcripts(
     if out not in targets.values():
         out.mkdir(parents=True, exist_ok=True)
     result = TranscriptExport()
-    for video in videos:
+    for done, video in enumerate(videos, start=1):
         transcript_id = current_transcript_id(conn, video.id)
         if transcript_id is None:
             if targets[video.id] == out:
                 raise ExportError(f"{video.file_name} has no transcript yet; transcribe it first")
             result.untranscribed.append(video.file_name)
-            continue
-        segments = load_segments(conn, transcript_id)
-        meta = transcript_meta(conn, transcript_id, video)
-        result.files.append(write_transcript(segments, targets[video.id], fmt, meta))
+        else:
+            segments = load_segments(conn, transcript_id)
+            meta = transcript_meta(conn, transcript_id, video)
+            result.files.append(write_transcript(segments, targets[video.id], fmt, meta))
+        yield Progress(done, len(videos), video.file_name)
     return result
+
+
+def export_transcripts(
+    session: Session, out: Path, fmt: str, flt: ExportFilter | None = None
+) -> TranscriptExport:
+    """:func:`transcripts_job` run to the end."""
+    return run_job(transcripts_job(session, out, fmt, flt))

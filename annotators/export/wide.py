@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlmodel import Session
 
+from annotators.jobs import Job, Progress, run_job
 from annotators.store.models import Annotation, ClipValue
 
 from .catalog import CodeInfo, VideoInfo, load_coders, load_codes, load_videos, snake_case
@@ -32,6 +33,9 @@ from .dictionary import (
 )
 from .selection import ExportFilter, Selection, resolve
 from .sqltext import ms
+
+# a progress report per this many rows (one row is one video x coder)
+ROWS_PER_STEP = 200
 
 FIXED_COLUMNS = (
     Column("video_id", "int", "video id in this project"),
@@ -170,15 +174,17 @@ def _split_measure(name: str) -> tuple[str, str]:
     raise ValueError(f"{name} is not a time-anchored measure column")
 
 
-def export_wide(
+def wide_job(
     session: Session,
     path: Path,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
-) -> TableExport:
-    """Write the csv-wide table of the selection to ``path`` and ``codebook.csv`` beside it.
+) -> Job[TableExport]:
+    """Job writing the csv-wide table of the selection to ``path`` and ``codebook.csv``
+    beside it; yields before the first row and after every :data:`ROWS_PER_STEP` rows.
 
-    Raises :class:`ExportError` for unknown filter names or an unwritable path.
+    Raises :class:`ExportError` for unknown filter names or an unwritable path; a failed or
+    cancelled export leaves no partial file.
     """
     conn = session.connection()
     codes, videos, coders = load_codes(session), load_videos(session), load_coders(session)
@@ -194,11 +200,24 @@ def export_wide(
     columns = [*FIXED_COLUMNS, *code_columns, *(Column(n, "text") for n in meta_names)]
     dictionary = dictionary_path(path)
     with open_table(path, columns, options or CsvOptions()) as table:
+        yield Progress(0, len(pairs), "rows")  # the aggregate queries are done
         for vid, cid in pairs:
             table.write(
                 _video_cells(videos[vid], cid, coders[cid])
                 + _code_cells(code_columns, times[vid, cid], clips[vid, cid])
                 + [metas[vid].get(name) for name in meta_names]
             )
+            if table.rows % ROWS_PER_STEP == 0:
+                yield Progress(table.rows, len(pairs), f"{table.rows:,} rows")
     write_dictionary(dictionary, selected, options or CsvOptions())
     return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)
+
+
+def export_wide(
+    session: Session,
+    path: Path,
+    flt: ExportFilter | None = None,
+    options: CsvOptions | None = None,
+) -> TableExport:
+    """:func:`wide_job` run to the end."""
+    return run_job(wide_job(session, path, flt, options))

@@ -84,8 +84,9 @@ def test_coded_annotations_export_to_long_and_wide_csv(qtbot, loaded, tmp_path) 
     qtbot.waitUntil(lambda: len(window.timeline.timeline.bars) == 2, timeout=5000)
     long_csv, wide_csv = tmp_path / "long.csv", tmp_path / "wide.csv"
     export_table_to(window, "csv-long", long_csv)
+    qtbot.waitUntil(lambda: long_csv.exists() and not window.export_bar.busy, timeout=10000)
     export_table_to(window, "csv-wide", wide_csv)
-    qtbot.waitUntil(lambda: wide_csv.exists() and not window.workspace.ops.busy, timeout=10000)
+    qtbot.waitUntil(lambda: wide_csv.exists() and not window.export_bar.busy, timeout=10000)
     rows = pd.read_csv(long_csv)
     rows = rows[rows["kind"] != "clip"].sort_values("start_frame")
     assert list(rows["start_frame"]) == [10, 20]
