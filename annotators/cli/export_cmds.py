@@ -16,12 +16,12 @@ from annotators.export import (
     CsvOptions,
     ExportFilter,
     TableExport,
-    export,
+    export_job,
     import_long_csv,
 )
 from annotators.project import Project
 
-from .app import ProjectArg, app, console, err_console
+from .app import ProjectArg, app, console, err_console, run_with_progress
 
 annotations_app = typer.Typer(help="Annotations: import coded data.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
@@ -51,7 +51,7 @@ def export_cmd(
     flt = ExportFilter(coders=coder or (), videos=videos or (), categories=category or ())
     options = CsvOptions(bom=bom, formula_guard=formula_guard)
     with Project.open(project) as opened:
-        result = export(opened, fmt, output, flt, options)
+        result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")
     if isinstance(result, TableExport):
         console.print(f"wrote {result.rows} rows to {result.path}", markup=False, soft_wrap=True)
         console.print(f"data dictionary: {result.dictionary}", markup=False, soft_wrap=True)

@@ -7,42 +7,19 @@ line and exits 1.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich import box
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-from rich.progress import Progress as ProgressBar
 from rich.table import Table
 from rich.text import Text
 from sqlmodel import select
 
 from annotators.errors import ProjectError
-from annotators.jobs import Job, Progress, run_job
 from annotators.project import ImportReport, Project
 from annotators.store.models import Transcript
 
-from .app import ProjectArg, app, console, err_console
-
-R = TypeVar("R")
-
-
-def run_with_progress(job: Job[R], description: str) -> R:
-    """Run ``job`` with a Rich progress bar on stderr (so stdout stays clean for tables)."""
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[note]}", style="dim", markup=False),
-    )
-    with ProgressBar(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task(description, total=None, note="")
-
-        def show(progress: Progress) -> None:
-            bar.update(task, completed=progress.done, total=progress.total, note=progress.message)
-
-        return run_job(job, show)
+from .app import ProjectArg, app, console, err_console, run_with_progress
 
 
 @app.command("init")
