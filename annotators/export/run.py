@@ -34,10 +34,15 @@ def export_job(
 
     Tables go to the file ``out`` (with ``codebook.csv`` beside it); transcripts to the folder
     ``out``, or to the file ``out`` for a single video. ``options`` apply to tables only.
-    The job reads through its own session, so it may run in any thread.
+    The job reads one snapshot through its own session, so it may run in any thread while
+    others write.
     """
     out = Path(out).expanduser()
     with project.session() as session:
+        # One read snapshot for the whole export: what the app commits meanwhile neither shows
+        # up half-way nor misses the names and codes loaded at the start. (pysqlite itself
+        # only begins transactions before writes.)
+        session.connection().exec_driver_sql("BEGIN")
         if fmt == "csv-long":
             return (yield from long_job(session, out, flt, options))
         if fmt == "csv-wide":

@@ -9,6 +9,7 @@ import pytest
 
 from annotators.export import export_job
 from annotators.jobs import run_job
+from annotators.store.models import ClipValue, Coder
 
 from .conftest import Coded, annotate
 
@@ -51,3 +52,18 @@ def test_transcript_export_reports_each_video(coded: Coded, tmp_path: Path) -> N
     result = run_job(export_job(coded.project, "srt", tmp_path / "srt"), reports.append)
     assert [(r.done, r.total, r.message) for r in reports] == [(1, 2, "a.mp4"), (2, 2, "b.mp4")]
     assert [f.name for f in result.files] == ["a.srt"] and result.untranscribed == ["b.mp4"]
+
+
+def test_export_reads_one_snapshot_while_others_write(many: Coded, tmp_path: Path) -> None:
+    job = export_job(many.project, "csv-long", tmp_path / "long.csv")
+    next(job)  # the first 2,000 rows are written
+    with many.project.session() as session:  # meanwhile the app commits a new coder's value
+        carol = Coder(name="carol")
+        session.add(carol)
+        session.flush()
+        video, code = many.videos["b.mp4"], many.codes["tone"]
+        session.add(ClipValue(video_id=video, code_id=code, coder_id=carol.id, value="2"))
+        session.commit()
+    result = run_job(job)
+    assert result.rows == 5009  # as when the export started
+    assert "carol" not in (tmp_path / "long.csv").read_text(encoding="utf-8")
