@@ -5,8 +5,9 @@ undo history); this controller decides *what* a key press means and sends the op
 workspace's single writer thread. It never writes to the database itself.
 
 - a point code's key creates a point event at the current frame;
-- an interval code's key opens an interval at the current frame; the same key again (or Enter)
-  closes it at the current frame, also while playing; Esc drops it;
+- an interval code's key opens an interval at the current frame; the same key again closes it
+  at the current frame, also while playing. Intervals of different codes may be open at once
+  (narrative elements overlap); Enter closes all of them, Esc drops all of them;
 - Delete removes the selected annotation; Ctrl+Z / Ctrl+Shift+Z undo and redo.
 """
 
@@ -31,7 +32,7 @@ from .workspace import Workspace
 
 @dataclass(frozen=True)
 class Pending:
-    """An interval being coded: which code, from which frame."""
+    """An open interval being coded: which code, from which frame."""
 
     code_id: int
     start_frame: int
@@ -40,7 +41,8 @@ class Pending:
 class CodingController(QObject):
     """Turns key presses and panel edits into :class:`Coding` operations.
 
-    ``pending_changed()`` fires when an interval opens or closes; ``history_changed()`` after
+    ``pending`` lists the open intervals in the order they were opened; ``pending_changed()``
+    fires when one opens or closes; ``history_changed()`` after
     every operation, undo or redo, so the Edit menu can name what Undo and Redo would do.
     """
 
@@ -55,7 +57,7 @@ class CodingController(QObject):
         self.coding: Coding | None = None
         self.by_shortcut: dict[str, Code] = {}
         self.codes: dict[int, Code] = {}
-        self.pending: Pending | None = None
+        self.pending: list[Pending] = []
         self.undo_label: str | None = None
         self.redo_label: str | None = None
         timeline.edge_moved.connect(
@@ -110,32 +112,36 @@ class CodingController(QObject):
         if not self._ready():
             return
         frame = self.playback.current
+        open_for_code = [interval for interval in self.pending if interval.code_id == code.id]
         if code.kind == "point":
             self._add(code.id, frame, None)
-        elif self.pending is not None and self.pending.code_id == code.id:
-            self.end_interval()
+        elif open_for_code:
+            self._close(open_for_code)
         else:
-            self.end_interval()  # a different interval key closes the open one first
-            self._set_pending(Pending(code.id, frame))
+            self._set_pending([*self.pending, Pending(code.id, frame)])
 
     def end_interval(self) -> None:
-        """Close the open interval at the current frame (either direction)."""
-        pending = self.pending
-        if pending is None:
-            return
-        self._set_pending(None)
-        low, high = sorted((pending.start_frame, self.playback.current))
-        self._add(pending.code_id, low, high)
+        """Close every open interval at the current frame (either direction)."""
+        self._close(self.pending)
 
     def cancel_interval(self) -> None:
-        """Drop the open interval without coding it."""
-        if self.pending is not None:
-            self._set_pending(None)
+        """Drop the open intervals without coding them."""
+        if self.pending:
+            self._set_pending([])
 
-    def _set_pending(self, pending: Pending | None) -> None:
+    def _close(self, closing: list[Pending]) -> None:
+        """Code ``closing`` (open intervals) up to the current frame."""
+        if not closing:
+            return
+        self._set_pending([interval for interval in self.pending if interval not in closing])
+        for interval in closing:
+            low, high = sorted((interval.start_frame, self.playback.current))
+            self._add(interval.code_id, low, high)
+
+    def _set_pending(self, pending: list[Pending]) -> None:
         self.pending = pending
         self.timeline.set_pending(
-            None if pending is None else (pending.code_id, pending.start_frame)
+            [(interval.code_id, interval.start_frame) for interval in pending]
         )
         self.pending_changed.emit()
 

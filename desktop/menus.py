@@ -28,8 +28,9 @@ KEY_HELP = """<table>
 <tr><td><b>[ / ]</b></td><td>slower / faster (0.25× – 4×)</td></tr>
 <tr><td><b>Home / End</b></td><td>clip start / end</td></tr>
 <tr><td><b>PageUp / PageDown</b></td><td>previous / next clip</td></tr>
-<tr><td><b>code key</b></td><td>point code: event here; interval code: start, again to end</td></tr>
-<tr><td><b>Enter / Esc</b></td><td>end / cancel the open interval</td></tr>
+<tr><td><b>code key</b></td><td>point code: event here; interval code: start, again to end
+(several intervals may be open at once)</td></tr>
+<tr><td><b>Enter / Esc</b></td><td>end / cancel every open interval</td></tr>
 <tr><td><b>Delete</b></td><td>delete the selected annotation</td></tr>
 <tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>undo / redo</td></tr>
 </table>"""

@@ -124,6 +124,9 @@ def main(out: Path) -> None:
 
         window.transcript.search.setText("donate")
         window.coding.apply_code(window.coding.by_shortcut["3"])
+        window.playback.seek(84)
+        wait_for(lambda: window.player.view.frame_index == 84)
+        window.coding.apply_code(window.coding.by_shortcut["6"])  # overlapping the first
         window.playback.seek(100)
         wait_for(lambda: window.player.view.frame_index == 100)
         grab(window, out / "coding-interval.png")

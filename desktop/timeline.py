@@ -64,7 +64,7 @@ class Timeline(QWidget):
         self.timestamps = np.zeros(0)
         self.playhead = 0
         self.selection: int | None = None
-        self.pending: tuple[int, int] | None = None  # (code_id, start_frame) of an open interval
+        self.pending: list[tuple[int, int]] = []  # (code_id, start_frame) of open intervals
         self.zoom = 1.0  # 1 = whole clip fits
         self.offset_s = 0.0  # time at the left edge of the track area
         self._drag: tuple[str, Bar] | None = None  # ("start"|"end", bar) or ("scrub", None)
@@ -77,7 +77,7 @@ class Timeline(QWidget):
     def set_clip(self, timestamps: np.ndarray) -> None:
         """Show a new clip: reset zoom and selection."""
         self.timestamps = timestamps
-        self.zoom, self.offset_s, self.selection, self.pending = 1.0, 0.0, None, None
+        self.zoom, self.offset_s, self.selection, self.pending = 1.0, 0.0, None, []
         self.update()
 
     def set_tracks(self, tracks: list[Track]) -> None:
@@ -108,8 +108,8 @@ class Timeline(QWidget):
         self.selection = annotation_id
         self.update()
 
-    def set_pending(self, pending: tuple[int, int] | None) -> None:
-        """Show an interval being coded from its start frame to the playhead."""
+    def set_pending(self, pending: list[tuple[int, int]]) -> None:
+        """Show the intervals being coded, each from its start frame to the playhead."""
         self.pending = pending
         self.update()
 
@@ -255,16 +255,14 @@ class Timeline(QWidget):
             painter.drawRoundedRect(rect.adjusted(-2, -2, 2, 2), 4, 4)
 
     def _paint_pending(self, painter: QPainter) -> None:
-        if self.pending is None:
-            return
-        code_id, start = self.pending
-        low, high = sorted((start, self.playhead))
-        rect = self.bar_rect(Bar(-1, code_id, low, high))
-        if rect is not None:
-            color = QColor(self.tracks[self._row_of(code_id)].color)  # type: ignore[index]
-            painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
-            painter.setBrush(QColor(color.red(), color.green(), color.blue(), 90))
-            painter.drawRect(rect)
+        for code_id, start in self.pending:
+            low, high = sorted((start, self.playhead))
+            rect = self.bar_rect(Bar(-1, code_id, low, high))
+            if rect is not None:
+                color = QColor(self.tracks[self._row_of(code_id)].color)  # type: ignore[index]
+                painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
+                painter.setBrush(QColor(color.red(), color.green(), color.blue(), 90))
+                painter.drawRect(rect)
 
     def _paint_playhead(self, painter: QPainter) -> None:
         if not self.timestamps.size:

@@ -130,12 +130,17 @@ class CodebookPanel(QWidget):
 
     def _show_pending(self) -> None:
         pending = self.coding.pending
-        if pending is None:
+        if not pending:
             self.status.setText("Press a code's key to code at the current frame.")
-        else:
-            code = self.codes.get(pending.code_id)
-            label = code.label if code else "interval"
-            self.status.setText(
-                f"<b>Recording “{escape(label)}”</b> from frame {pending.start_frame}: "
-                "press its key again or Enter to end, Esc to cancel."
-            )
+            return
+
+        def described(interval) -> str:  # type: ignore[no-untyped-def]
+            code = self.codes.get(interval.code_id)
+            label = escape(code.label if code else "interval")
+            return f"“{label}” from frame {interval.start_frame}"
+
+        recording = ", ".join(described(interval) for interval in pending)
+        self.status.setText(
+            f"<b>Recording</b> {recording}: press a code's key again to end it, Enter to end "
+            f"{'all' if len(pending) > 1 else 'it'}, Esc to cancel."
+        )

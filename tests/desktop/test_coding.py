@@ -51,7 +51,7 @@ def test_interval_key_starts_and_the_same_key_or_enter_ends_it(qtbot, loaded) ->
     testimony = code(window, "personal_testimony")
     go_to(qtbot, window, 5)
     press(qtbot, window, Key.Key_1)
-    assert window.coding.pending is not None
+    assert [interval.code_id for interval in window.coding.pending] == [testimony.id]
     assert annotations(window) == []  # nothing is written until the interval ends
     for _ in range(10):
         press(qtbot, window, Key.Key_Right)
@@ -72,15 +72,38 @@ def test_interval_key_starts_and_the_same_key_or_enter_ends_it(qtbot, loaded) ->
     # Esc drops an open interval without writing anything
     press(qtbot, window, Key.Key_1)
     press(qtbot, window, Key.Key_Escape)
-    assert window.coding.pending is None
+    assert window.coding.pending == []
     qtbot.waitUntil(idle(window), timeout=5000)
     assert len(annotations(window)) == 2
+
+
+def test_intervals_of_different_codes_overlap(qtbot, loaded) -> None:
+    window = loaded
+    testimony, appeal = code(window, "personal_testimony"), code(window, "emotional_appeal")
+    go_to(qtbot, window, 5)
+    press(qtbot, window, Key.Key_1)  # testimony starts
+    go_to(qtbot, window, 10)
+    press(qtbot, window, Key.Key_6)  # an emotional appeal starts inside it
+    assert [i.code_id for i in window.coding.pending] == [testimony.id, appeal.id]
+    assert "Emotional appeal" in window.codebook.status.text()
+    go_to(qtbot, window, 20)
+    press(qtbot, window, Key.Key_6)  # the appeal ends; the testimony goes on
+    assert [i.code_id for i in window.coding.pending] == [testimony.id]
+    go_to(qtbot, window, 25)
+    press(qtbot, window, Key.Key_6)  # a second appeal
+    go_to(qtbot, window, 30)
+    press(qtbot, window, Key.Key_Return)  # Enter ends both
+    assert window.coding.pending == []
+    qtbot.waitUntil(lambda: len(annotations(window)) == 3, timeout=5000)
+    coded = sorted((a.code_id, a.start_frame, a.end_frame) for a in annotations(window))
+    assert coded == sorted([(appeal.id, 10, 20), (testimony.id, 5, 30), (appeal.id, 25, 30)])
 
 
 def test_interval_can_be_closed_while_playing(qtbot, loaded) -> None:
     window = loaded
     press(qtbot, window, Key.Key_2)
-    start = window.coding.pending.start_frame
+    (interval,) = window.coding.pending
+    start = interval.start_frame
     press(qtbot, window, Key.Key_Space)
     qtbot.waitUntil(lambda: window.playback.current >= start + 6, timeout=5000)
     press(qtbot, window, Key.Key_2)
