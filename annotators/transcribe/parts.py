@@ -31,7 +31,8 @@ def cut_points(audio: np.ndarray, parts: int, vad_threshold: float = 0.5) -> lis
     parts = min(parts, int(len(audio) / WHISPER_SAMPLE_RATE // MIN_PART_S))
     span = len(audio) / max(parts, 1)
     windows = [(int((k - 0.25) * span), int((k + 0.25) * span)) for k in range(1, parts)]
-    return [cut for low, high in windows if (cut := _pause_middle(audio, low, high, vad_threshold))]
+    cuts = (_pause_middle(audio, low, high, vad_threshold) for low, high in windows)
+    return [cut for cut in cuts if cut is not None]
 
 
 def _pause_middle(audio: np.ndarray, low: int, high: int, vad_threshold: float) -> int | None:
