@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -81,10 +80,9 @@ def word_error_rate(script: str, text: str) -> float:
     """WER ignoring case and punctuation (numbers count as errors when written as digits)."""
     import jiwer
 
-    def words(line: str) -> str:
-        return " ".join(re.sub(r"[^a-z0-9' ]", " ", line.lower()).split())
+    from tests.annotators.transcribe.clips import normalise
 
-    return jiwer.wer(words(script), words(text))
+    return jiwer.wer(normalise(script), normalise(text))
 
 
 def child(engine_name: str, clip: Path, runs: int, threads: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,12 @@ import numpy as np
 from tests.data.make_speech_fixture import OUTPUT as SPEECH_CLIP
 from tests.data.make_speech_fixture import RATE, REFERENCE, write_clip
 
-__all__ = ["SPEECH_CLIP", "make_music_clip", "reference_text", "write_clip"]
+__all__ = ["SPEECH_CLIP", "make_music_clip", "normalise", "reference_text", "write_clip"]
+
+
+def normalise(text: str) -> str:
+    """Lower case, no punctuation: a word error rate counts words, not commas."""
+    return " ".join(re.sub(r"[^a-z0-9' ]", " ", text.lower()).split())
 
 
 def reference_text() -> str:

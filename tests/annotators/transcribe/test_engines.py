@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import huggingface_hub.constants
 import jiwer
 import numpy as np
@@ -20,15 +18,10 @@ from annotators.transcribe import (
     transcribe_file,
 )
 
-from .clips import SPEECH_CLIP, reference_text
+from .clips import SPEECH_CLIP, normalise, reference_text
 from .conftest import OPENAI_THREADS
 
 ENGINES = ["faster_result", "openai_result"]
-
-
-def normalise(text: str) -> str:
-    """Lower case, no punctuation: WER counts words, not commas."""
-    return " ".join(re.sub(r"[^a-z0-9' ]", " ", text.lower()).split())
 
 
 @pytest.mark.parametrize("result_fixture", ENGINES)

@@ -9,8 +9,7 @@ import pytest
 from annotators.transcribe import Engine, TranscribeSettings, TranscriptResult, load_engine
 from annotators.transcribe.parts import cut_points
 
-from .clips import reference_text
-from .test_engines import normalise
+from .clips import normalise, reference_text
 
 RATE = 16000
 
