@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from annotators.errors import CodingError
-from annotators.store.models import Annotation, Code, Coder, Video, utcnow
+from annotators.store.models import Annotation, Code, Coder, Video, new_uid, utcnow
 
 from .history import ID_CHUNK, BulkInsert, Change, insert_many
 from .ops import annotation_fields
@@ -62,7 +62,7 @@ def bulk_insert(
     # take one of them first, the insert fails as a whole and nothing is stored.
     first_id = (session.execute(select(func.max(ANNOTATIONS.c.id))).scalar() or 0) + 1
     for offset, row in enumerate(checked):
-        row["id"] = first_id + offset
+        row.update(id=first_id + offset, uid=new_uid(), version=1)
     if checked:
         try:
             insert_many(session, ANNOTATIONS, checked)

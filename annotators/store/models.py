@@ -13,6 +13,7 @@ Conventions:
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,15 @@ from sqlmodel import Field, SQLModel
 def utcnow() -> datetime:
     """Current time in UTC (the one clock every row uses)."""
     return datetime.now(UTC)
+
+
+def new_uid() -> str:
+    """A fresh row identity (32 hex digits) that stays the same across projects.
+
+    Ids are per file; ``uid`` is how a row is recognised when coder files are packed and
+    merged, so merging the same file twice adds nothing.
+    """
+    return uuid.uuid4().hex
 
 
 class ProjectMeta(SQLModel, table=True):
@@ -109,6 +119,9 @@ class Code(SQLModel, table=True):
     examples: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     shortcut: str | None = Field(default=None, max_length=20)
     color: str | None = Field(default=None, max_length=20)
+    # level of measurement for reliability (nominal, ordinal, interval, ratio); None: the
+    # default for the value type (presence/nominal: nominal, ordinal: ordinal, number: interval)
+    level: str | None = Field(default=None, max_length=20)
     sort_order: int = 0
     retired: bool = False
 
@@ -116,10 +129,14 @@ class Code(SQLModel, table=True):
 class Annotation(SQLModel, table=True):
     """A time-anchored code: a point event (``end_frame is None``) or an interval.
 
-    ``source`` is ``manual``, ``imported`` or ``suggested``.
+    ``source`` is ``manual``, ``imported`` or ``suggested``. ``version`` starts at 1 and grows
+    by one with every update; an update names the version it read and changes nothing when
+    the row has moved on (another writer's change is never overwritten).
     """
 
     id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=32, unique=True)
+    version: int = 1
     video_id: int = Field(foreign_key="video.id", index=True)
     code_id: int = Field(foreign_key="code.id", index=True)
     coder_id: int = Field(foreign_key="coder.id", index=True)
@@ -135,11 +152,14 @@ class Annotation(SQLModel, table=True):
 
 
 class ClipValue(SQLModel, table=True):
-    """The value of one clip-level variable for one clip and coder."""
+    """The value of one clip-level variable for one clip and coder (``uid`` and ``version``
+    as for :class:`Annotation`)."""
 
     __table_args__ = (UniqueConstraint("video_id", "code_id", "coder_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=32, unique=True)
+    version: int = 1
     video_id: int = Field(foreign_key="video.id", index=True)
     code_id: int = Field(foreign_key="code.id", index=True)
     coder_id: int = Field(foreign_key="coder.id", index=True)
@@ -204,3 +224,59 @@ class WordCorrection(SQLModel, table=True):
     text: str = Field(max_length=200)
     coder_id: int | None = Field(default=None, foreign_key="coder.id")
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class OpenInterval(SQLModel, table=True):
+    """An interval a coder has started but not yet ended, stored the moment it starts.
+
+    A crash or kill leaves it here, so the app offers it back at the next start instead of
+    losing it; ending it turns it into an :class:`Annotation` and deletes this row.
+    """
+
+    __table_args__ = (UniqueConstraint("video_id", "code_id", "coder_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    code_id: int = Field(foreign_key="code.id")
+    coder_id: int = Field(foreign_key="coder.id")
+    start_frame: int
+    start_s: float
+    value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Assignment(SQLModel, table=True):
+    """Who codes which clip: one row per coder, video and round.
+
+    ``reliability`` marks clips drawn into the reliability sample (coded blind by several
+    coders). ``submitted_at`` is set when the coder marks the clip done and cleared when they
+    reopen it; "the clips a coder coded" are those with it set.
+    """
+
+    __table_args__ = (UniqueConstraint("coder_id", "video_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    coder_id: int = Field(foreign_key="coder.id", index=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    round: int = 1
+    reliability: bool = False
+    submitted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ConsensusRecord(SQLModel, table=True):
+    """Provenance of one adjudicated row in the consensus layer.
+
+    The consensus layer is the annotations and clip values of the coder named ``consensus``;
+    each such row (by ``target_uid``) records how it got there: ``action`` is ``taken`` (from
+    ``source_coder_id``'s row ``source_uid``), ``edited`` (taken, then changed) or ``new``.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_uid: str = Field(max_length=32, unique=True)
+    action: str = Field(max_length=20)
+    source_coder_id: int | None = Field(default=None, foreign_key="coder.id")
+    source_uid: str | None = Field(default=None, max_length=32)
+    reviewer_id: int = Field(foreign_key="coder.id")
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)

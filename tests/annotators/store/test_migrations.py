@@ -26,8 +26,8 @@ SECOND_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9000"
+down_revision = "{head}"
 
 
 def upgrade():
@@ -40,6 +40,10 @@ REBUILD_VIDEO = """\
 FAILS_HALFWAY = """\
     op.create_table("later_table", sa.Column("id", sa.Integer(), primary_key=True))
     op.execute("INSERT INTO no_such_table VALUES (1)")"""
+
+
+# The newest revision this code ships (what a new project is stamped with).
+SHIPPED = migrate.HEAD_REVISION
 
 
 def file_digest(path: Path) -> str:
@@ -80,13 +84,13 @@ def test_project_from_a_newer_storyframe_is_refused_untouched(tmp_path: Path) ->
 
 
 def become_newer_storyframe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
-    """Make the code know one more revision (0002, running ``body``) than it shipped with."""
+    """Make the code know one more revision (9000, running ``body``) than it shipped with."""
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    revision = SECOND_REVISION.format(body=body)
-    (scripts / "versions" / "0002_later.py").write_text(revision, encoding="utf-8")
+    revision = SECOND_REVISION.format(body=body, head=migrate.HEAD_REVISION)
+    (scripts / "versions" / "9000_later.py").write_text(revision, encoding="utf-8")
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(migrate, "HEAD_REVISION", "0002")
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "9000")
 
 
 def add_coded_clip(project: Project) -> None:
@@ -128,7 +132,7 @@ def test_older_project_is_backed_up_then_upgraded(
     become_newer_storyframe(tmp_path, monkeypatch, REBUILD_VIDEO)
 
     with Project.open(path) as project, project.session() as session:
-        assert migrate.current_revision(project.engine) == "0002"
+        assert migrate.current_revision(project.engine) == "9000"
         (annotation,) = session.exec(select(Annotation)).all()
         assert (annotation.video_id, annotation.start_frame) == (1, 3)  # data came through
         columns = [row[1] for row in session.exec(text("PRAGMA table_info(video)"))]
@@ -137,10 +141,10 @@ def test_older_project_is_backed_up_then_upgraded(
         backup = project.backup_path
 
     assert backup is not None and backup.parent == path.parent
-    assert "0001" in backup.name and backup.suffix == ".storyframe"
+    assert SHIPPED in backup.name and backup.suffix == ".storyframe"
     with closing(sqlite3.connect(backup)) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("0001",)
+            (SHIPPED,)
         ]
         assert connection.execute("SELECT name FROM coder").fetchall() == [("Ana",)]
     with Project.open(path) as again:  # already current: no second backup
@@ -156,13 +160,15 @@ def test_failed_upgrade_leaves_the_project_unchanged(
         add_coded_clip(old)
     become_newer_storyframe(tmp_path, monkeypatch, FAILS_HALFWAY)
 
-    with pytest.raises(ProjectError, match="could not be upgraded from schema 0001") as caught:
+    with pytest.raises(
+        ProjectError, match=f"could not be upgraded from schema {SHIPPED}"
+    ) as caught:
         Project.open(path)
 
     assert "no_such_table" in str(caught.value) and "backup" in str(caught.value)
     with closing(sqlite3.connect(path)) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
-            ("0001",)
+            (SHIPPED,)
         ]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         assert "later_table" not in tables  # the half-done step was rolled back
@@ -185,3 +191,44 @@ def test_migrations_also_produce_postgresql_sql() -> None:
 def test_head_revision_constant_matches_the_packaged_migrations() -> None:
     """Opening skips Alembic when a file is at HEAD_REVISION, so the two must never drift."""
     assert migrate.head_revision(migrate.alembic_config()) == migrate.HEAD_REVISION
+
+
+def test_schema_0001_project_gains_row_uids_and_versions(tmp_path: Path) -> None:
+    """A project made before row identities existed opens with a distinct uid per row."""
+    path = tmp_path / "old.storyframe"
+    engine = migrate.make_engine(path)
+    try:
+        config = migrate.alembic_config(engine)
+        command.upgrade(config, "0001")
+    finally:
+        engine.dispose()
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.executescript(
+            """
+            INSERT INTO coder (id, name, created_at) VALUES (1, 'Ana', '2026-01-01 00:00:00');
+            INSERT INTO codebook (id, name, version, description, created_at, updated_at)
+                VALUES (1, 'cb', 1, '', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+            INSERT INTO code (id, codebook_id, key, label, kind, value_type, options, definition,
+                include, exclude, examples, sort_order, retired)
+                VALUES (1, 1, 'donate', 'Donate', 'point', 'presence', '[]', '', '', '', '[]',
+                0, 0);
+            INSERT INTO video (id, path, file_name, content_hash, size_bytes, duration_s,
+                frame_count, fps, width, height, rotation, has_audio, platform_meta, imported_at)
+                VALUES (1, 'a.mp4', 'a.mp4', 'ab', 1, 1.0, 25, 25.0, 160, 284, 0, 0, '{}',
+                '2026-01-01 00:00:00');
+            """
+        )
+        for frame in (1, 2):
+            connection.execute(
+                "INSERT INTO annotation (video_id, code_id, coder_id, start_frame, start_s, note,"
+                " source, created_at, updated_at) VALUES (1, 1, 1, ?, 0.1, '', 'manual',"
+                " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                (frame,),
+            )
+
+    with Project.open(path) as project, project.session() as session:
+        rows = session.exec(select(Annotation)).all()
+        assert project.backup_path is not None
+    assert [row.start_frame for row in rows] == [1, 2]
+    assert all(len(row.uid) == 32 for row in rows) and rows[0].uid != rows[1].uid
+    assert [row.version for row in rows] == [1, 1]
