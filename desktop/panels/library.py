@@ -245,6 +245,12 @@ class LibraryPanel(QWidget):
     def refresh(self) -> None:
         """Reload the rows from the database."""
         self.model.set_rows(load_rows(self.workspace))
+        # done marks and "My clips" mean something only to a coder with assigned clips
+        assigned = any(row.done is not None for row in self.model.rows)
+        self.table.setColumnHidden(COLUMNS.index("Done"), not assigned)
+        self.only_mine.setVisible(assigned)
+        if not assigned:
+            self.only_mine.setChecked(False)
         self._show_current(self.workspace.clip)
 
     def _on_data_changed(self, kind: str) -> None:

@@ -15,7 +15,7 @@ from annotators.coding import Coding
 from annotators.jobs import run_job
 from annotators.project import Project
 from annotators.store.models import Annotation, Assignment, Code
-from annotators.study import draw_sample, my_clips
+from annotators.study import assign, draw_sample, my_clips
 from desktop import queries
 
 from .helpers import press
@@ -160,3 +160,13 @@ def test_pack_and_merge_from_the_project_menu(qtbot, ana_window, study, tmp_path
             return session.exec(query).first() is not None
 
     qtbot.waitUntil(merged, timeout=10000)
+
+
+def test_a_project_without_assignments_shows_no_done_column(qtbot, loaded) -> None:  # type: ignore[no-untyped-def]
+    library = loaded.library
+    assert library.table.isColumnHidden(4) and not library.only_mine.isVisible()
+    assert not loaded.actions_by_name["blind"].isChecked()
+    assign(loaded.workspace.project, "Ana", [loaded.workspace.clip.id])
+    loaded.workspace.data_changed.emit("assignments")
+    assert not library.table.isColumnHidden(4) and library.only_mine.isVisible()
+    assert library.done_state(loaded.workspace.clip) is False
