@@ -1,4 +1,9 @@
-"""The study commands as a researcher types them (real subprocesses, real files)."""
+"""The study commands as a researcher types them, on real files.
+
+Commands run in-process through the CLI's own entry point (``main``: exit codes and the
+one-line error handling included); one refused command runs as a real subprocess to show a
+researcher sees one line and no traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,43 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from annotators.cli import main
+
 from .conftest import Lead, table_digest
 
 
-def storyframe(*args: object) -> subprocess.CompletedProcess[str]:
+class Run:
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def storyframe(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    def run(*args: object) -> Run:
+        capsys.readouterr()
+        try:
+            main([str(arg) for arg in args])
+            code = 0
+        except SystemExit as stop:
+            code = int(stop.code or 0)
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
+
+
+def subprocess_storyframe(*args: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from annotators.cli import main; main()", *map(str, args)],
         capture_output=True, text=True, env=os.environ.copy(), timeout=120,
     )  # fmt: skip
 
 
-def test_sample_pack_done_merge_from_the_command_line(lead: Lead, tmp_path: Path) -> None:
+def test_sample_pack_done_merge_from_the_command_line(  # type: ignore[no-untyped-def]
+    lead: Lead, tmp_path: Path, storyframe
+) -> None:
     project = lead.project.path
     lead.project.close()
     drawn = storyframe("sample", project, "--fraction", "0.5", "--coders", "Ana,Ben",
@@ -25,7 +56,7 @@ def test_sample_pack_done_merge_from_the_command_line(lead: Lead, tmp_path: Path
     assert drawn.returncode == 0, drawn.stderr
     assert "drew 3 of 6 clips for Ana, Ben (round 1, seed 9)" in drawn.stdout
     assert "author=ngo_a: 2 of 4" in drawn.stdout
-    again = storyframe("sample", project, "--fraction", "0.5", "--coders", "Ana,Ben")
+    again = subprocess_storyframe("sample", project, "--fraction", "0.5", "--coders", "Ana,Ben")
     assert again.returncode == 1 and "already has a reliability sample" in again.stderr
     assert "Traceback" not in again.stderr
 
