@@ -95,7 +95,8 @@ def _check_integrity(path: Path, copy: Path) -> None:
     except sqlite3.DatabaseError as error:
         raise StudyError(f"{path} is damaged and cannot be merged ({error})") from error
     if verdict is None or verdict[0] != "ok":
-        raise StudyError(f"{path} is damaged and cannot be merged ({verdict and verdict[0]})")
+        problem = " ".join(str(verdict and verdict[0]).split())  # SQLite's report, on one line
+        raise StudyError(f"{path} is damaged and cannot be merged ({problem})")
 
 
 def _read(engine: Engine, path: Path, revision: str) -> CoderFile:
@@ -109,6 +110,7 @@ def _read(engine: Engine, path: Path, revision: str) -> CoderFile:
     # or JSON that do not parse, rows pointing at missing rows)
     except (DBAPIError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
         reason = error.orig if isinstance(error, DBAPIError) else error
+        reason = " ".join(str(reason).split())
         raise StudyError(f"{path} is damaged and cannot be merged ({reason})") from error
 
 
