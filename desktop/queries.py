@@ -1,13 +1,19 @@
 """Read-only queries the views refresh from (writes go through :mod:`annotators.coding`).
 
 Each function opens one short session, so the UI thread never holds a transaction open while
-the writer thread commits.
+the writer thread commits. Reads that grow with the project (the library, the annotation table)
+live in :mod:`annotators.browse` and run on a :class:`LatestReader`, never on the UI thread.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
+from PySide6.QtCore import QObject
 from sqlmodel import col, select
 
 from annotators.codebook import active_codebook, codebook_codes
@@ -26,6 +32,68 @@ from annotators.transcribe.storage import (
     transcript_segments,
     transcript_words,
 )
+
+from .workers import _Relay
+
+
+class LatestReader(QObject):
+    """Runs read queries on one worker thread of its own, latest wins (GUIDE: latest-wins).
+
+    :meth:`request` queues ``read()``; its result reaches ``on_done`` on the UI thread unless a
+    newer request came in meanwhile: then a read that has not started is skipped and a finished
+    one is dropped, so typing in a filter never queues up stale queries. Reads must not write
+    (writes go through :meth:`desktop.workspace.Workspace.run`); exceptions are re-raised on the
+    UI thread so they surface as bugs.
+    """
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"read-{name}")
+        self._relay = _Relay()
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._delivered = 0
+
+    def request(self, read: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        """Run ``read()`` off the UI thread; ``on_done(result)`` if still the latest request."""
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+
+        def deliver(outcome: tuple[bool, Any]) -> None:
+            ok, value = outcome
+            if not ok:
+                raise value
+            if generation == self._generation:
+                self._delivered = generation
+                on_done(value)
+
+        def work() -> None:
+            if generation != self._generation:
+                return  # superseded before it started
+            try:
+                outcome = (True, read())
+            except BaseException as error:  # noqa: BLE001 - re-raised on the UI thread
+                outcome = (False, error)
+            self._relay.send(deliver, outcome)
+
+        self._executor.submit(work)
+
+    @property
+    def idle(self) -> bool:
+        """True when the latest request's result has been delivered."""
+        return self._delivered == self._generation
+
+    def cancel(self) -> None:
+        """Drop every pending request and result (e.g. the project is closing)."""
+        with self._lock:
+            self._generation += 1
+            self._delivered = self._generation
+
+    def shutdown(self) -> None:
+        """Stop the worker after the read under way (pending ones are dropped)."""
+        self.cancel()
+        self._executor.shutdown(wait=True)
 
 
 def active_codes(project: Project) -> list[Code]:

@@ -1,21 +1,20 @@
 """Clip library: every video with duration, transcript state and my annotation count.
 
 Filter by typing (file name), sort by clicking a column. Selecting a row shows that clip.
+
+Rows come from :func:`annotators.browse.library_rows` on a worker thread (latest wins), and
+the files are checked on disk by a second worker afterwards, so neither a project of thousands
+of clips nor a slow disk ever stalls the UI. Sorting and filtering happen in the model on plain
+Python lists (a few milliseconds for 5,000 clips), not in a ``QSortFilterProxyModel``, whose
+per-comparison calls into Python would take far longer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,51 +26,30 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func
-from sqlmodel import select
 
+from annotators.browse import ClipRow, library_rows, missing_files
 from annotators.export.timecode import timecode
-from annotators.store.models import Annotation, Transcript, Video
+from annotators.store.models import Video
 
+from ..queries import LatestReader
 from ..workspace import Workspace
 
 COLUMNS = ("Clip", "Length", "Text", "Mine")
+# widest text each fixed column shows (measuring 5,000 rows' contents would stall the UI)
+SAMPLE_TEXT = ("", "00:00.0 ", "silent ", "Mine 999")
 Index = QModelIndex | QPersistentModelIndex
 
-
-@dataclass(frozen=True)
-class ClipRow:
-    """What the library shows about one video."""
-
-    video: Video
-    transcript: str  # "", "ok" or "no_speech"
-    mine: int
-    missing: Path | None = None  # where the file should be, when it is not there
+__all__ = ["ClipRow", "LibraryModel", "LibraryPanel"]
 
 
-def load_rows(workspace: Workspace) -> list[ClipRow]:
-    """Library rows of the open project, for the current coder (one query per table)."""
-    project, coder = workspace.project, workspace.coder
-    if project is None or coder is None:
-        return []
-    with project.session() as session:
-        videos = list(session.exec(select(Video).order_by(Video.id)))
-        states = dict(
-            session.exec(
-                select(Transcript.video_id, Transcript.status).where(Transcript.is_current)
-            ).all()
-        )
-        counts = dict(
-            session.exec(
-                select(Annotation.video_id, func.count(Annotation.id))
-                .where(Annotation.coder_id == coder.id)
-                .group_by(Annotation.video_id)
-            ).all()
-        )
-    missing = {v.id: project.video_path(v) for v in project.missing_videos()}
-    return [
-        ClipRow(v, states.get(v.id, ""), counts.get(v.id, 0), missing.get(v.id)) for v in videos
-    ]
+def _sort_key(column: int):  # type: ignore[no-untyped-def]
+    """The key a column sorts by."""
+    return (
+        lambda row: row.video.file_name.lower(),
+        lambda row: row.video.duration_s,
+        lambda row: row.transcript,
+        lambda row: row.mine,
+    )[column]
 
 
 TRANSCRIPT_TEXT = {"": "–", "ok": "yes", "no_speech": "silent"}
@@ -79,19 +57,67 @@ MISSING_COLOUR = QColor("#d9822b")  # warning orange, readable on light and dark
 
 
 class LibraryModel(QAbstractTableModel):
-    """Table model over :class:`ClipRow` values; ``Qt.UserRole`` gives a column's sort key."""
+    """Table model over :class:`ClipRow` values that sorts and filters itself.
+
+    ``rows`` holds every clip in import order; the view shows ``rows[i] for i in shown``.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[ClipRow] = []
+        self.shown: list[int] = []
+        self._filter = ""
+        self._sort: tuple[int, bool] = (0, False)  # column, descending
+        self._position: dict[int, int] = {}  # video id -> shown row
 
     def set_rows(self, rows: list[ClipRow]) -> None:
+        """Show ``rows`` (sorted and filtered as before)."""
         self.beginResetModel()
         self.rows = rows
+        self._arrange()
         self.endResetModel()
 
+    def set_filter(self, text: str) -> None:
+        """Show only clips whose file name contains ``text`` (case-insensitive)."""
+        self.beginResetModel()
+        self._filter = text.strip().lower()
+        self._arrange()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order == Qt.SortOrder.DescendingOrder)
+        self._arrange()
+        self.layoutChanged.emit()
+
+    def set_missing(self, missing: dict[int, Path]) -> None:
+        """Mark the clips whose file is missing (``missing`` by video id), unmark the others."""
+        self.rows = [
+            row if row.missing == missing.get(row.video.id) else _with_missing(row, missing)
+            for row in self.rows
+        ]
+        if self.shown:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.shown) - 1, 0))
+
+    def _arrange(self) -> None:
+        text, rows = self._filter, self.rows
+        keep = [i for i, row in enumerate(rows) if text in row.video.file_name.lower()]
+        column, descending = self._sort
+        key = _sort_key(column)
+        # ties keep import order, also when descending
+        self.shown = sorted(keep, key=lambda i: key(rows[i]), reverse=descending)
+        self._position = {rows[i].video.id: r for r, i in enumerate(self.shown)}
+
+    def row(self, shown_row: int) -> ClipRow:
+        """The clip on row ``shown_row`` of the view."""
+        return self.rows[self.shown[shown_row]]
+
+    def position(self, video_id: int) -> int | None:
+        """The view row of a video, None when filtered out or unknown."""
+        return self._position.get(video_id)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.shown)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         return 0 if parent.isValid() else len(COLUMNS)
@@ -102,7 +128,7 @@ class LibraryModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.rows[index.row()]
+        row = self.row(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
@@ -112,9 +138,7 @@ class LibraryModel(QAbstractTableModel):
                 str(row.mine),
             )[column]
         if role == Qt.ItemDataRole.UserRole:
-            return (row.video.file_name.lower(), row.video.duration_s, row.transcript, row.mine)[
-                column
-            ]
+            return _sort_key(column)(row)
         if row.missing is not None and column == 0:
             missing = self._missing_data(row.missing, role)
             if missing is not None:
@@ -143,34 +167,42 @@ class LibraryModel(QAbstractTableModel):
         return None
 
 
+def _with_missing(row: ClipRow, missing: dict[int, Path]) -> ClipRow:
+    return ClipRow(row.video, row.transcript, row.mine, missing.get(row.video.id))
+
+
 class LibraryPanel(QWidget):
-    """Filter box over a sortable table of clips; keeps the current clip selected."""
+    """Filter box over a sortable table of clips; keeps the current clip selected.
+
+    ``loaded()`` fires each time fresh rows are shown. When the first rows of a newly opened
+    project arrive and no clip is shown yet, the first clip in the library's order is shown.
+    """
+
+    loaded = Signal()
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.model = LibraryModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(0)
+        self.reader = LatestReader("library", self)
+        self.files = LatestReader("library-files", self)
+        self._pick_first = False
         self.filter = QLineEdit(placeholderText="Filter clips…", clearButtonEnabled=True)
         self.filter.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._on_filter)
         self.table = self._make_table()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
         self.setMinimumWidth(300)
-        workspace.project_changed.connect(self.refresh)
+        workspace.project_changed.connect(self._on_project)
         workspace.data_changed.connect(self._on_data_changed)
         workspace.clip_changed.connect(self._show_current)
 
     def _make_table(self) -> QTableView:
         table = QTableView(self)
-        table.setModel(self.proxy)
+        table.setModel(self.model)
         table.setSortingEnabled(True)
         table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -182,37 +214,78 @@ class LibraryPanel(QWidget):
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = table.fontMetrics()
         for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(SAMPLE_TEXT[column]) + 16)
         table.selectionModel().currentRowChanged.connect(self._on_row)
         return table
 
-    def refresh(self) -> None:
-        """Reload the rows from the database."""
-        self.model.set_rows(load_rows(self.workspace))
-        self._show_current(self.workspace.clip)
+    def _on_project(self) -> None:
+        self._pick_first = True
+        self.model.set_rows([])
+        self.refresh(check_files=True)
+
+    def refresh(self, check_files: bool = True) -> None:
+        """Reload the rows from the database in the background (then check files if asked)."""
+        project, coder = self.workspace.project, self.workspace.coder
+        if project is None or coder is None:
+            self.model.set_rows([])
+            return
+        coder_id = coder.id
+        self.reader.request(
+            lambda: library_rows(project, coder_id),
+            lambda rows: self._got_rows(rows, check_files),
+        )
+
+    def _got_rows(self, rows: list[ClipRow], check_files: bool) -> None:
+        known = {row.video.id: row.missing for row in self.model.rows}
+        if known:  # keep the marks until the files have been checked again
+            rows = [_with_missing(row, known) if known.get(row.video.id) else row for row in rows]
+        scroll = self.table.verticalScrollBar().value()
+        self.model.set_rows(rows)
+        self.table.verticalScrollBar().setValue(scroll)
+        self._show_current(self.workspace.clip, scroll_to=False)
+        project = self.workspace.project
+        if check_files and project is not None:
+            videos = [row.video for row in rows]
+            self.files.request(lambda: missing_files(project, videos), self.model.set_missing)
+        if self._pick_first:
+            self._pick_first = False
+            clips = self.visible_clips()
+            if self.workspace.clip is None and clips:
+                self.workspace.set_clip(clips[0])
+        self.loaded.emit()
 
     def _on_data_changed(self, kind: str) -> None:
         if kind in ("videos", "annotations", "transcripts"):
-            self.refresh()
+            self.refresh(check_files=kind == "videos")
+
+    def _on_filter(self, text: str) -> None:
+        self.model.set_filter(text)
+        self._show_current(self.workspace.clip)
+
+    @property
+    def idle(self) -> bool:
+        """True when the rows and file checks asked for have arrived (tests, benchmarks)."""
+        return self.reader.idle and self.files.idle
 
     def visible_clips(self) -> list[Video]:
         """Clips in the order shown (filtered and sorted): PageUp/PageDown follow this order."""
-        return [
-            self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()].video
-            for r in range(self.proxy.rowCount())
-        ]
+        return [self.model.rows[i].video for i in self.model.shown]
 
     def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.workspace.set_clip(self.model.rows[self.proxy.mapToSource(current).row()].video)
+            self.workspace.set_clip(self.model.row(current.row()).video)
 
-    def _show_current(self, video: Video | None) -> None:
+    def _show_current(self, video: Video | None, scroll_to: bool = True) -> None:
         """Select the row of ``video`` without re-emitting a clip change."""
-        for r in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(r, 0))
-            if video is not None and self.model.rows[source.row()].video.id == video.id:
-                self.table.selectionModel().blockSignals(True)
-                self.table.selectRow(r)
-                self.table.selectionModel().blockSignals(False)
-                return
+        row = None if video is None else self.model.position(video.id)
+        if row is None:
+            return
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.table.selectRow(row)
+        selection.blockSignals(False)
+        if scroll_to:
+            self.table.scrollTo(self.model.index(row, 0))
