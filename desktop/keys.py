@@ -50,6 +50,12 @@ NAVIGATION: dict[tuple[int, bool], str] = {
     (Key.Key_Backspace, False): "delete_selection",
 }
 
+# Alt+key -> action: arrow keys cannot be codebook shortcuts, so these never clash with a code.
+ALT_NAVIGATION: dict[int, str] = {
+    Key.Key_Right: "next_annotation",
+    Key.Key_Left: "previous_annotation",
+}
+
 _MODIFIER_KEYS = frozenset(
     (Key.Key_Shift, Key.Key_Control, Key.Key_Alt, Key.Key_Meta, Key.Key_AltGr)
 )
@@ -70,6 +76,13 @@ def is_text_input(widget: QWidget | None) -> bool:
     if isinstance(widget, QTextEdit | QPlainTextEdit):
         return not widget.isReadOnly()
     return isinstance(widget, QLineEdit | QAbstractSpinBox)
+
+
+def focus_claims(event: QKeyEvent) -> bool:
+    """True when the focused widget handles this key itself: it has a ``claims_key(event)``
+    method that says so (Enter in the annotation table seeks instead of ending intervals)."""
+    claims = getattr(QApplication.focusWidget(), "claims_key", None)
+    return callable(claims) and bool(claims(event))
 
 
 def shortcut_text(event: QKeyEvent) -> str | None:
@@ -121,6 +134,8 @@ class KeyRouter(QObject):
             return False
         if is_text_input(QApplication.focusWidget()):
             return self._leave_text_field(event)  # type: ignore[arg-type]
+        if focus_claims(event):  # type: ignore[arg-type]
+            return False
         return self.handle(event)  # type: ignore[arg-type]
 
     def _leave_text_field(self, event: QKeyEvent) -> bool:
@@ -138,5 +153,7 @@ class KeyRouter(QObject):
             action = NAVIGATION.get((event.key(), shift))
             if action is not None:
                 return self._on_action(action)
+        if modifiers == Mod.AltModifier and event.key() in ALT_NAVIGATION:
+            return self._on_action(ALT_NAVIGATION[event.key()])
         text = shortcut_text(event)
         return text is not None and self._on_shortcut(text)

@@ -26,6 +26,7 @@ from annotators.settings import Settings
 from annotators.store.models import Video
 
 from . import menus, transcribing
+from .annotations import AnnotationTablePanel
 from .coding import CodingController
 from .job_bar import JobBar
 from .keys import KeyRouter
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookPanel(self.workspace, self.coding)
         self.clip_vars = ClipVariablesPanel(self.workspace, self.coding)
         self.inspector = InspectorPanel(self.workspace, self.playback, self.coding)
+        self.annotations = AnnotationTablePanel(self.workspace, self.playback, self.coding)
         self.job_bar = JobBar()  # import, relink search, transcription
         self.export_bar = JobBar()  # exports run beside those
         self._compose()
@@ -98,6 +100,10 @@ class MainWindow(QMainWindow):
             "Clip variables", self.clip_vars, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(codebook, clip_vars)
+        annotations = self._dock(
+            "Annotations", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.tabifyDockWidget(clip_vars, annotations)
         codebook.raise_()
         self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.statusBar().addPermanentWidget(self.export_bar)
@@ -267,6 +273,8 @@ class MainWindow(QMainWindow):
             "end_interval": self.coding.end_interval,
             "cancel_interval": self.coding.cancel_interval,
             "delete_selection": self.coding.delete_selected,
+            "next_annotation": lambda: self.annotations.step(1),
+            "previous_annotation": lambda: self.annotations.step(-1),
         }
         handler = handlers.get(name)
         if handler is None:

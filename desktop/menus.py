@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from . import exporting, transcribing
 from .projects import DEFAULT_PROJECT_NAME
@@ -32,6 +32,7 @@ KEY_HELP = """<table>
 (several intervals may be open at once)</td></tr>
 <tr><td><b>Enter / Esc</b></td><td>end / cancel every open interval</td></tr>
 <tr><td><b>Delete</b></td><td>delete the selected annotation</td></tr>
+<tr><td><b>Alt+← / Alt+→</b></td><td>previous / next annotation of this clip</td></tr>
 <tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>undo / redo</td></tr>
 </table>"""
 
@@ -104,6 +105,12 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["loop"] = _action(
         window, clip, "&Loop selected annotation", window.inspector.loop.toggle, "Ctrl+L"
     )
+    actions["next_annotation"] = _action(
+        window, clip, "&Next annotation\tAlt+→", lambda: window.annotations.step(1)
+    )
+    actions["previous_annotation"] = _action(
+        window, clip, "&Previous annotation\tAlt+←", lambda: window.annotations.step(-1)
+    )
 
     export = bar.addMenu("E&xport")
     actions["export_long"] = _action(
@@ -133,6 +140,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["zoom_out"] = _action(
         window, view, "Zoom timeline out", lambda: timeline.zoom_by(1 / 1.5), "Ctrl+-"
     )
+    actions["annotation_table"] = _action(
+        window, view, "&Annotation table", lambda: show_dock_of(window.annotations)
+    )
 
     help_menu = bar.addMenu("&Help")
     _action(
@@ -143,6 +153,13 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "F1",
     )
     return actions  # fmt: skip
+
+
+def show_dock_of(panel: QWidget) -> None:
+    """Bring the dock holding ``panel`` to the front (also when tabbed behind another)."""
+    dock = panel.parentWidget()
+    dock.show()
+    dock.raise_()
 
 
 def refresh_undo(window: MainWindow) -> None:

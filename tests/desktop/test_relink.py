@@ -82,6 +82,7 @@ def test_find_missing_videos_searches_a_folder_and_reports(
     assert reports == ["Found 1 missing video; none missing now."]
     assert not window.missing.isVisible()
     model = window.library.model
+    qtbot.waitUntil(lambda: window.library.idle)  # files are checked again in the background
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole) is None  # not missing
     qtbot.waitUntil(lambda: window.player.view.frame_index == 0, timeout=10000)
     assert shown_barcode(window) == 0
