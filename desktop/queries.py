@@ -106,8 +106,10 @@ def active_codes(project: Project) -> list[Code]:
 def clip_annotations(project: Project, video_id: int, coder_id: int) -> list[Annotation]:
     """The coder's annotations of one clip, by start frame."""
     with project.session() as session:
+        # "+ 0" keeps SQLite on the video index: with few coders, the coder index it would
+        # pick instead covers a third of a big project (100 ms and more per clip switch)
         query = select(Annotation).where(
-            Annotation.video_id == video_id, Annotation.coder_id == coder_id
+            Annotation.video_id == video_id, (Annotation.coder_id + 0) == coder_id
         )
         return list(session.exec(query.order_by(col(Annotation.start_frame), col(Annotation.id))))
 

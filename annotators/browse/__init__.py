@@ -3,7 +3,8 @@
 Qt-free and thread-safe (each call opens its own short session), so the desktop runs them in
 worker threads and a script or notebook can call them directly.
 
-- :func:`library_rows`, :func:`missing_files`: what the clip library lists.
+- :func:`library_rows`, :func:`annotation_counts`, :func:`missing_files`: what the clip
+  library lists.
 - :func:`count_annotations`, :func:`annotation_page`, :func:`neighbour_annotation`: the
   annotation table, filtered and sorted in SQL and read a page at a time.
 """
@@ -16,13 +17,14 @@ from .annotations import (
     count_annotations,
     neighbour_annotation,
 )
-from .library import ClipRow, library_rows, missing_files
+from .library import ClipRow, annotation_counts, library_rows, missing_files
 
 __all__ = [
     "COLUMNS",
     "AnnotationQuery",
     "AnnotationRow",
     "ClipRow",
+    "annotation_counts",
     "annotation_page",
     "count_annotations",
     "library_rows",

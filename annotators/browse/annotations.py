@@ -93,8 +93,8 @@ def _filtered(query: Select[Any], wanted: AnnotationQuery) -> Select[Any]:
         conditions.append(A.video_id == wanted.video_id)
     if wanted.code_id is not None:
         conditions.append(A.code_id == wanted.code_id)
-    if wanted.coder_id is not None:
-        conditions.append(A.coder_id == wanted.coder_id)
+    if wanted.coder_id is not None:  # "+ 0": the video or code index is the narrower one
+        conditions.append(A.coder_id + 0 == wanted.coder_id)
     text = wanted.text.strip()
     if text:
         conditions.append(or_(*(c.icontains(text, autoescape=True) for c in _TEXT_COLUMNS)))
@@ -138,7 +138,10 @@ def neighbour_annotation(
         where, order = here > at, (A.start_frame.asc(), A.id.asc())
     else:
         where, order = here < at, (A.start_frame.desc(), A.id.desc())
-    query = _joined(select(*_FIELDS)).where(A.video_id == video_id, A.coder_id == coder_id, where)
+    # "+ 0" keeps SQLite on the video index (the coder index covers far more rows)
+    query = _joined(select(*_FIELDS)).where(
+        A.video_id == video_id, A.coder_id + 0 == coder_id, where
+    )
     with project.session() as session:
         row = session.execute(query.order_by(*order).limit(1)).first()
     return None if row is None else AnnotationRow(*row)

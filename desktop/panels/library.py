@@ -11,6 +11,7 @@ per-comparison calls into Python would take far longer.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotators.browse import ClipRow, library_rows, missing_files
+from annotators.browse import ClipRow, annotation_counts, library_rows, missing_files
 from annotators.export.timecode import timecode
 from annotators.store.models import Video
 
@@ -89,6 +90,21 @@ class LibraryModel(QAbstractTableModel):
         self._sort = (column, order == Qt.SortOrder.DescendingOrder)
         self._arrange()
         self.layoutChanged.emit()
+
+    def set_counts(self, counts: dict[int, int]) -> None:
+        """Show fresh annotation counts (``counts`` by video id; absent means 0)."""
+        self.rows = [
+            row
+            if row.mine == counts.get(row.video.id, 0)
+            else replace(row, mine=counts.get(row.video.id, 0))
+            for row in self.rows
+        ]
+        if self._sort[0] == 3:  # sorted by count: the order may change
+            self.sort(
+                3, Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
+            )
+        elif self.shown:
+            self.dataChanged.emit(self.index(0, 3), self.index(len(self.shown) - 1, 3))
 
     def set_missing(self, missing: dict[int, Path]) -> None:
         """Mark the clips whose file is missing (``missing`` by video id), unmark the others."""
@@ -155,15 +171,20 @@ class LibraryModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
-    @staticmethod
-    def _missing_data(path: Path, role: int) -> Any:
+    _warning_icon = None  # made once: the style's icon lookup is slow for thousands of rows
+
+    @classmethod
+    def _missing_data(cls, path: Path, role: int) -> Any:
         """How the clip column marks a video whose file is missing (None: as usual)."""
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(MISSING_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"file missing: {path}"
         if role == Qt.ItemDataRole.DecorationRole:
-            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            if cls._warning_icon is None:
+                style = QApplication.style()
+                cls._warning_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            return cls._warning_icon
         return None
 
 
@@ -187,6 +208,7 @@ class LibraryPanel(QWidget):
         self.reader = LatestReader("library", self)
         self.files = LatestReader("library-files", self)
         self._pick_first = False
+        self._check_files = False
         self.filter = QLineEdit(placeholderText="Filter clips…", clearButtonEnabled=True)
         self.filter.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.filter.textChanged.connect(self._on_filter)
@@ -223,6 +245,7 @@ class LibraryPanel(QWidget):
 
     def _on_project(self) -> None:
         self._pick_first = True
+        self.files.cancel()  # a check of the previous project's files must not mark these
         self.model.set_rows([])
         self.refresh(check_files=True)
 
@@ -232,13 +255,13 @@ class LibraryPanel(QWidget):
         if project is None or coder is None:
             self.model.set_rows([])
             return
+        # a newer request replaces a pending one: it must also do the file check that one asked
+        self._check_files = self._check_files or check_files
         coder_id = coder.id
-        self.reader.request(
-            lambda: library_rows(project, coder_id),
-            lambda rows: self._got_rows(rows, check_files),
-        )
+        self.reader.request(lambda: library_rows(project, coder_id), self._got_rows)
 
-    def _got_rows(self, rows: list[ClipRow], check_files: bool) -> None:
+    def _got_rows(self, rows: list[ClipRow]) -> None:
+        check_files, self._check_files = self._check_files, False
         known = {row.video.id: row.missing for row in self.model.rows}
         if known:  # keep the marks until the files have been checked again
             rows = [_with_missing(row, known) if known.get(row.video.id) else row for row in rows]
@@ -258,8 +281,18 @@ class LibraryPanel(QWidget):
         self.loaded.emit()
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind in ("videos", "annotations", "transcripts"):
+        if kind == "annotations":
+            self._refresh_counts()  # the clips and their files are as they were
+        elif kind in ("videos", "transcripts"):
             self.refresh(check_files=kind == "videos")
+
+    def _refresh_counts(self) -> None:
+        project, coder = self.workspace.project, self.workspace.coder
+        if project is None or coder is None or not self.model.rows or not self.reader.idle:
+            self.refresh(check_files=False)
+            return
+        coder_id = coder.id
+        self.reader.request(lambda: annotation_counts(project, coder_id), self.model.set_counts)
 
     def _on_filter(self, text: str) -> None:
         self.model.set_filter(text)
