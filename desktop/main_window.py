@@ -123,6 +123,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         ws = self.workspace
         ws.clip_changed.connect(self._show_clip)
+        ws.data_changed.connect(lambda kind: kind == "videos" and self._show_clip_title())
+        self.coding.pending_changed.connect(self._show_recording)
         ws.error.connect(self.show_error)
         ws.project_changed.connect(self._on_project_changed)
         self.playback.error.connect(self.show_error)
@@ -222,6 +224,7 @@ class MainWindow(QMainWindow):
 
     # -- clip ---------------------------------------------------------------------------
     def _show_clip(self, video: Video | None) -> None:
+        self._show_clip_title()
         project = self.workspace.project
         path = None if video is None or project is None else project.video_path(video)
         if video is None or path is None or not path.is_file():
@@ -230,6 +233,26 @@ class MainWindow(QMainWindow):
             self.player.clear()
             return
         self.playback.open(path, video.has_audio)
+
+    def _show_clip_title(self) -> None:
+        """Name the current clip above the picture with its place in the library's order."""
+        clip = self.workspace.clip
+        if clip is None:
+            self.player.show_clip_title(None)
+            return
+        ids = [video.id for video in self.library.visible_clips()]
+        position = ids.index(clip.id) + 1 if clip.id in ids else 0
+        self.player.show_clip_title(clip.file_name, position, len(ids))
+
+    def _show_recording(self) -> None:
+        """The banner under the picture lists the intervals being recorded."""
+        colors = {track.code_id: track.color for track in self.timeline.timeline.tracks}
+        intervals = []
+        for interval in self.coding.pending:
+            code = self.coding.codes.get(interval.code_id)
+            label = code.label if code is not None else "interval"
+            intervals.append((label, colors.get(interval.code_id, "#888"), interval.start_frame))
+        self.player.show_recording(intervals)
 
     def _on_relink_report(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)

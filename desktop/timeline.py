@@ -75,9 +75,14 @@ class Timeline(QWidget):
 
     # -- data ---------------------------------------------------------------------------
     def set_clip(self, timestamps: np.ndarray) -> None:
-        """Show a new clip: reset zoom and selection."""
+        """Show a new clip's frame table (empty while it loads): reset zoom, selection, bars.
+
+        Bars, open intervals and the playhead are frame indices into one clip's table, so
+        they are dropped with the table: the new clip's come once its table is set.
+        """
         self.timestamps = timestamps
         self.zoom, self.offset_s, self.selection, self.pending = 1.0, 0.0, None, []
+        self.bars, self.playhead, self._preview, self._drag = [], 0, None, None
         self.update()
 
     def set_tracks(self, tracks: list[Track]) -> None:
@@ -87,8 +92,13 @@ class Timeline(QWidget):
         self.update()
 
     def set_bars(self, bars: list[Bar]) -> None:
-        """Set the annotations shown (drops a selection that no longer exists)."""
-        self.bars = bars
+        """Set the annotations shown (drops a selection that no longer exists).
+
+        Bars beyond the frame table are not kept: they belong to another clip than the one
+        whose table is set (e.g. while the new clip is still opening).
+        """
+        size = self.timestamps.size
+        self.bars = [bar for bar in bars if max(bar.start_frame, bar.end_frame or 0) < size]
         if self.selection not in {bar.annotation_id for bar in bars}:
             self.selection = None
         self.update()
@@ -134,7 +144,10 @@ class Timeline(QWidget):
         return min(max(offset, 0.0), max(self.duration - self._visible_span(), 0.0))
 
     def _time(self, frame: int) -> float:
-        return float(self.timestamps[frame]) if self.timestamps.size else 0.0
+        if not self.timestamps.size:
+            return 0.0
+        # clamped: painting must never raise, whatever frame a caller hands in
+        return float(self.timestamps[min(max(frame, 0), self.timestamps.size - 1)])
 
     def x_of_time(self, seconds: float) -> float:
         """Widget x of ``seconds``."""
@@ -189,17 +202,18 @@ class Timeline(QWidget):
     # -- painting -----------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        painter.fillRect(self.rect(), palette.base())
-        self._paint_tracks(painter)
-        self._paint_ruler(painter)
-        painter.setClipRect(QRectF(LABEL_W, 0, self.width() - LABEL_W, self.height()))
-        for bar in self.bars:
-            self._paint_bar(painter, self._preview if self._is_previewed(bar) else bar)
-        self._paint_pending(painter)
-        self._paint_playhead(painter)
-        painter.end()
+        try:  # a painter left active by an exception crashes Qt's backing store
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.fillRect(self.rect(), self.palette().base())
+            self._paint_tracks(painter)
+            self._paint_ruler(painter)
+            painter.setClipRect(QRectF(LABEL_W, 0, self.width() - LABEL_W, self.height()))
+            for bar in self.bars:
+                self._paint_bar(painter, self._preview if self._is_previewed(bar) else bar)
+            self._paint_pending(painter)
+            self._paint_playhead(painter)
+        finally:
+            painter.end()
 
     def _is_previewed(self, bar: Bar) -> bool:
         return self._preview is not None and self._preview.annotation_id == bar.annotation_id
