@@ -119,6 +119,11 @@ class KeyRouter(QObject):
             return False
         if watched.window() is not self._window:
             return False
+        if watched is not (QApplication.focusWidget() or self._window):
+            # a key a widget ignored travels on to its parents; it was the widget's (a line
+            # edit ignores Enter after returnPressed, which moved the focus to the picture):
+            # acting on it here would end every open interval from the Frame box
+            return False
         if is_text_input(QApplication.focusWidget()):
             return self._leave_text_field(event)  # type: ignore[arg-type]
         return self.handle(event)  # type: ignore[arg-type]

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         ws.clip_changed.connect(self._show_clip)
         ws.data_changed.connect(lambda kind: kind == "videos" and self._show_clip_title())
         self.coding.pending_changed.connect(self._show_recording)
+        self.coding.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         ws.error.connect(self.show_error)
         ws.project_changed.connect(self._on_project_changed)
         self.playback.error.connect(self.show_error)

@@ -268,14 +268,20 @@ class Timeline(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-2, -2, 2, 2), 4, 4)
 
+    def pending_rect(self, code_id: int, start: int) -> QRectF | None:
+        """Where an open interval from ``start`` is drawn: up to the playhead, growing with it."""
+        if not self.timestamps.size:
+            return None
+        low, high = sorted((start, self.playhead))
+        return self.bar_rect(Bar(-1, code_id, low, high))
+
     def _paint_pending(self, painter: QPainter) -> None:
         for code_id, start in self.pending:
-            low, high = sorted((start, self.playhead))
-            rect = self.bar_rect(Bar(-1, code_id, low, high))
+            rect = self.pending_rect(code_id, start)
             if rect is not None:
                 color = QColor(self.tracks[self._row_of(code_id)].color)  # type: ignore[index]
-                painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
-                painter.setBrush(QColor(color.red(), color.green(), color.blue(), 90))
+                painter.setPen(QPen(color.darker(140), 2, Qt.PenStyle.DashLine))
+                painter.setBrush(QColor(color.red(), color.green(), color.blue(), 110))
                 painter.drawRect(rect)
 
     def _paint_playhead(self, painter: QPainter) -> None:
