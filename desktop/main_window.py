@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._closed = False
+        self._resume_frame: int | None = None  # frame to show once the resumed clip loads
         self.setWindowTitle("Storyframe")
         self.setAcceptDrops(True)
         self.workspace = Workspace(self)
@@ -129,6 +130,9 @@ class MainWindow(QMainWindow):
         ws.error.connect(self.show_error)
         ws.project_changed.connect(self._on_project_changed)
         self.playback.error.connect(self.show_error)
+        self.playback.loaded.connect(self._on_loaded)
+        self.playback.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.playback.playing_changed.connect(lambda playing: playing or self.remember_position())
         self.job_bar.job_failed.connect(self.show_error)
         self.job_bar.job_finished.connect(self._on_job_finished)
         self.export_bar.job_failed.connect(self.show_error)
@@ -179,7 +183,35 @@ class MainWindow(QMainWindow):
             menus.refresh_recent(self)
             clips = self.library.visible_clips()
             if clips:
-                self.workspace.set_clip(clips[0])
+                self.workspace.set_clip(self._resume_clip(clips))
+
+    def _resume_clip(self, clips: list[Video]) -> Video:
+        """The clip coding stopped on last time in this project (else the first); its frame
+        is shown once the clip is loaded."""
+        saved = self.settings.get("last_positions").get(str(self.workspace.project.path), {})
+        by_id = {clip.id: clip for clip in clips}
+        clip = by_id.get(saved.get("video_id")) if isinstance(saved, dict) else None
+        if clip is None:
+            return clips[0]
+        frame = saved.get("frame")
+        self._resume_frame = frame if isinstance(frame, int) and frame > 0 else None
+        return clip
+
+    def _on_loaded(self, frame_count: int) -> None:
+        frame, self._resume_frame = self._resume_frame, None
+        if frame is not None:
+            self.playback.seek(min(frame, frame_count - 1))
+
+    def remember_position(self, frame: int | None = None) -> None:
+        """Store the current clip and ``frame`` (default: the one on screen) of this project,
+        restored at the next start."""
+        project, clip = self.workspace.project, self.workspace.clip
+        if project is None or clip is None:
+            return
+        positions = self.settings.get("last_positions")
+        frame = self.playback.current if frame is None else frame
+        positions[str(project.path)] = {"video_id": clip.id, "frame": frame}
+        self.settings.set("last_positions", positions)
 
     def _on_job_finished(self, title: str, _result: object) -> None:
         self.statusBar().showMessage(f"{title}: done", 5000)
@@ -226,6 +258,8 @@ class MainWindow(QMainWindow):
     # -- clip ---------------------------------------------------------------------------
     def _show_clip(self, video: Video | None) -> None:
         self._show_clip_title()
+        if video is not None:
+            self.remember_position(self._resume_frame or 0)  # the new clip opens there
         project = self.workspace.project
         path = None if video is None or project is None else project.video_path(video)
         if video is None or path is None or not path.is_file():
@@ -317,6 +351,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.remember_position()
         for bar in (self.export_bar, self.job_bar):
             if bar.runner is not None:
                 bar.cancel()

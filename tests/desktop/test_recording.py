@@ -153,10 +153,34 @@ def test_an_interval_open_when_the_app_is_killed_is_offered_back(qtbot, loaded, 
     qtbot.waitUntil(lambda: [p.start_frame for p in again.coding.pending] == [17])
     assert any("left open last time" in message for message in messages), messages
     assert again.player.recording.isVisible()
+    qtbot.waitUntil(lambda: again.player.view.frame_index == 0, timeout=10000)
     go_to(qtbot, again, 30)
     press(qtbot, again, Key.Key_2)  # ends it, as if the app had never stopped
     qtbot.waitUntil(lambda: stored_open(again) == [], timeout=5000)
     with again.workspace.project.session() as session:
         row = session.exec(select(Annotation)).one()
     assert (row.start_frame, row.end_frame) == (17, 30)
+    again.close()
+
+
+def test_restart_resumes_at_the_last_clip_and_frame(qtbot, loaded, settings) -> None:
+    window = loaded
+    project = window.workspace.project.path
+    third = window.library.visible_clips()[2]
+    window.workspace.set_clip(third)
+    qtbot.waitUntil(lambda: window.playback.frame_count == third.frame_count, timeout=5000)
+    go_to(qtbot, window, 33)
+    window.close()
+    from desktop.main_window import MainWindow
+
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.open_project(Path(project))
+    qtbot.waitUntil(settled(again, 33), timeout=10000)
+    assert again.workspace.clip.id == third.id
+    assert (
+        again.player.title.text().startswith(third.file_name)
+        and "3 / 3" in again.player.title.text()
+    )
     again.close()
