@@ -11,9 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 LABEL_W = 210
 RULER_H = 22
@@ -30,6 +38,7 @@ class Track:
     label: str
     color: str
     shortcut: str | None = None
+    tooltip: str = ""  # definition, rules and examples, shown on hover over the label
 
 
 @dataclass(frozen=True)
@@ -290,6 +299,31 @@ class Timeline(QWidget):
         x = self.x_of_frame(self.playhead)
         painter.setPen(QPen(QColor("#e5484d"), 2))
         painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+
+    # -- hover --------------------------------------------------------------------------
+    def tooltip_at(self, point: QPointF) -> str:
+        """What hovering ``point`` explains: a track label's code, or a bar's code and span."""
+        row = int((point.y() - RULER_H) // TRACK_H) if point.y() >= RULER_H else -1
+        if point.x() < LABEL_W:
+            return self.tracks[row].tooltip if 0 <= row < len(self.tracks) else ""
+        bar = self.bar_at(point)
+        if bar is None or (track_row := self._row_of(bar.code_id)) is None:
+            return ""
+        label = self.tracks[track_row].label
+        if bar.end_frame is None:
+            return f"{label}: frame {bar.start_frame}"
+        return f"{label}: frames {bar.start_frame}–{bar.end_frame}"
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(QPointF(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     # -- gestures -----------------------------------------------------------------------
     def _edge_under(self, point: QPointF) -> tuple[str, Bar] | None:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotators.store.models import Code
 
+from .panels.codebook import code_html
 from .playback import Playback
 from .queries import active_codes, clip_annotations
 from .timeline import Bar, Timeline, Track
@@ -24,6 +25,7 @@ def tracks_of(codes: list[Code]) -> list[Track]:
             code.label,
             code.color or FALLBACK_COLORS[i % len(FALLBACK_COLORS)],
             code.shortcut,
+            code_html(code),
         )
         for i, code in enumerate(timed)
     ]
