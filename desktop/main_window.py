@@ -139,6 +139,10 @@ class MainWindow(QMainWindow):
         self.export_bar.job_finished.connect(self._on_export_finished)
         self.missing.reported.connect(self._on_relink_report)
         self.missing.search_requested.connect(self.find_missing)
+        self.transcript.set_low_confidence(self.settings.get("low_confidence"))
+        self.transcript.threshold_changed.connect(
+            lambda value: self.settings.set("low_confidence", float(value))
+        )
         self.transcript.transcribe_requested.connect(
             lambda: transcribing.transcribe(self, current_only=True)
         )
