@@ -42,6 +42,15 @@ from .timeline_panel import TimelinePanel
 from .workspace import Workspace
 
 
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that fits its width to the dock."""
+    scroll = QScrollArea(widgetResizable=True)
+    scroll.setWidget(widget)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setMinimumWidth(260)
+    return scroll
+
+
 class MainWindow(QMainWindow):
     """Storyframe's window. ``start()`` opens the start-up project once the window is shown."""
 
@@ -93,14 +102,20 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 0)
         layout.addWidget(main)
         self.setCentralWidget(holder)
-        self._dock("Clips", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
+        clips = self._dock("Clips", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
         codebook = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea)
         clip_vars = self._dock(
             "Clip variables", self.clip_vars, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(codebook, clip_vars)
         codebook.raise_()
-        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        # in a scroll area: what the inspector shows (a long note, a wide value editor) must
+        # not widen the right dock and shrink the picture (its size is the coder's choice)
+        inspector = self._dock(
+            "Inspector", _scrolled(self.inspector), Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.resizeDocks([clips, codebook], [300, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([codebook, inspector], [520, 300], Qt.Orientation.Vertical)
         self.statusBar().addPermanentWidget(self.export_bar)
         self.statusBar().addPermanentWidget(self.job_bar)
         self._fit_to_screen()
