@@ -84,6 +84,7 @@ class AnnotationTablePanel(QWidget):
         self._sort = AnnotationQuery()
         self._pending_seek: tuple[int, int, int] | None = None  # video id, frame, annotation id
         self._jumped: tuple[int, int] | None = None  # annotation id, frame of the last jump
+        self._syncing = False  # True while showing the workspace's selection: not a user's move
         self._build()
         workspace.project_changed.connect(self._on_project)
         workspace.clip_changed.connect(self._on_clip)
@@ -234,6 +235,8 @@ class AnnotationTablePanel(QWidget):
 
     # -- acting on rows -----------------------------------------------------------------
     def _activate(self, index: QModelIndex) -> None:
+        if self._syncing:
+            return
         row = self.model.row_at(index.row()) if index.isValid() else None
         if row is not None:
             self.go_to(row)
@@ -272,13 +275,14 @@ class AnnotationTablePanel(QWidget):
         row = self.model.find(annotation_id)
         if row is None or row == self.table.currentIndex().row():
             return
-        selection = self.table.selectionModel()
-        selection.blockSignals(True)
-        self.table.setCurrentIndex(
-            self.model.index(row, max(self.table.currentIndex().column(), 1))
-        )
-        self.table.selectRow(row)
-        selection.blockSignals(False)
+        # not blockSignals() (the view would keep painting the old row): a flag instead
+        self._syncing = True
+        try:
+            column = max(self.table.currentIndex().column(), 1)
+            self.table.setCurrentIndex(self.model.index(row, column))
+            self.table.selectRow(row)
+        finally:
+            self._syncing = False
         self.table.scrollTo(self.model.index(row, 1))
 
     def _edit(self, annotation_id: int, field: str, value: Any) -> None:

@@ -195,8 +195,8 @@ def _with_missing(row: ClipRow, missing: dict[int, Path]) -> ClipRow:
 class LibraryPanel(QWidget):
     """Filter box over a sortable table of clips; keeps the current clip selected.
 
-    ``loaded()`` fires each time fresh rows are shown. When the first rows of a newly opened
-    project arrive and no clip is shown yet, the first clip in the library's order is shown.
+    ``loaded()`` fires each time fresh rows are shown (the window picks the clip to show when
+    the first rows of a newly opened project arrive).
     """
 
     loaded = Signal()
@@ -207,8 +207,8 @@ class LibraryPanel(QWidget):
         self.model = LibraryModel()
         self.reader = LatestReader("library", self)
         self.files = LatestReader("library-files", self)
-        self._pick_first = False
         self._check_files = False
+        self._syncing = False  # True while showing the current clip: not a user's choice
         self.filter = QLineEdit(placeholderText="Filter clips…", clearButtonEnabled=True)
         self.filter.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.filter.textChanged.connect(self._on_filter)
@@ -244,7 +244,6 @@ class LibraryPanel(QWidget):
         return table
 
     def _on_project(self) -> None:
-        self._pick_first = True
         self.files.cancel()  # a check of the previous project's files must not mark these
         self.model.set_rows([])
         self.refresh(check_files=True)
@@ -273,11 +272,6 @@ class LibraryPanel(QWidget):
         if check_files and project is not None:
             videos = [row.video for row in rows]
             self.files.request(lambda: missing_files(project, videos), self.model.set_missing)
-        if self._pick_first:
-            self._pick_first = False
-            clips = self.visible_clips()
-            if self.workspace.clip is None and clips:
-                self.workspace.set_clip(clips[0])
         self.loaded.emit()
 
     def _on_data_changed(self, kind: str) -> None:
@@ -308,7 +302,7 @@ class LibraryPanel(QWidget):
         return [self.model.rows[i].video for i in self.model.shown]
 
     def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._syncing:
             self.workspace.set_clip(self.model.row(current.row()).video)
 
     def _show_current(self, video: Video | None, scroll_to: bool = True) -> None:
@@ -316,9 +310,12 @@ class LibraryPanel(QWidget):
         row = None if video is None else self.model.position(video.id)
         if row is None:
             return
-        selection = self.table.selectionModel()
-        selection.blockSignals(True)
-        self.table.selectRow(row)
-        selection.blockSignals(False)
+        # not blockSignals(): the view repaints the selection from those signals, so blocking
+        # them left the old row highlighted after PageUp/PageDown (h-d1's finding)
+        self._syncing = True
+        try:
+            self.table.selectRow(row)
+        finally:
+            self._syncing = False
         if scroll_to:
             self.table.scrollTo(self.model.index(row, 0))
