@@ -75,6 +75,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["blind"] = QAction("&Blind mode (coders see only their own work)", window)
     project.addAction(actions["blind"])
     study_actions.bind_blind_action(actions["blind"], ws)
+    study_actions.bind_packed_coder(ws, lambda text: window.statusBar().showMessage(text, 15000))
     project.addSeparator()
     actions["quit"] = _action(window, project, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 

@@ -177,3 +177,25 @@ def test_a_project_without_assignments_shows_no_done_column(qtbot, loaded) -> No
     qtbot.waitUntil(lambda: not library.table.isColumnHidden(4), timeout=5000)
     assert library.only_mine.isVisible()
     assert library.done_state(loaded.workspace.clip) is False
+
+
+def test_a_coder_file_is_coded_as_the_coder_it_was_packed_for(qtbot, settings, study, tmp_path):  # type: ignore[no-untyped-def]
+    from annotators.study import pack
+    from desktop.app import make_application
+    from desktop.main_window import MainWindow
+
+    with Project.open(study["path"]) as project:
+        ben_file = pack(project, "Ben", tmp_path / "Ben.storyframe").path
+    make_application([])
+    window = MainWindow(settings)  # the settings' coder is Ana
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.open_project(ben_file)
+        assert window.workspace.coder.name == "Ben"
+        qtbot.waitUntil(lambda: window.library.only_mine.isVisible(), timeout=5000)
+        window.library.only_mine.setChecked(True)
+        assert sorted(v.id for v in window.library.visible_clips()) == sorted(study["sample"])
+        assert "Ben's coder file" in window.statusBar().currentMessage()
+    finally:
+        window.close()
