@@ -193,3 +193,13 @@ def bind_packed_coder(workspace: Workspace, show: Callable[[str], None]) -> None
             workspace.project_changed.emit()  # every view re-reads for that coder
 
     workspace.project_changed.connect(check)
+
+
+def blind_export_coders(workspace: Workspace) -> list[str]:
+    """The coders an export from the app may hold: in blind mode only me, else all (``[]``)."""
+    from .queries import visible_coders
+
+    project, coder = workspace.project, workspace.coder
+    if project is None or coder is None or visible_coders(project, coder.id) is None:
+        return []
+    return [coder.name]
