@@ -87,8 +87,11 @@ def pack_coder_file(
     if project is None:
         return
     with project.session() as session:
-        names = [n for n in session.exec(select(Coder.name).order_by(Coder.name))]
+        names = list(session.exec(select(Coder.name).order_by(Coder.name)))
     names = [name for name in names if name != CONSENSUS_CODER]
+    if not names:
+        show("This project has no coders yet: draw a sample or assign clips first.")
+        return
     coder, ok = QInputDialog.getItem(parent, "Pack coder file", "Coder:", names, 0, False)
     if not ok or not coder:
         return
