@@ -168,11 +168,12 @@ class TranscriptPanel(QWidget):
         self.transcribe_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.transcribe_button.clicked.connect(self.transcribe_requested)
         self.threshold = QDoubleSpinBox(decimals=2, minimum=0.05, maximum=0.99, singleStep=0.05)
-        self.threshold.setPrefix("uncertain < ")
+        self.threshold.setPrefix("below ")
         self.threshold.setValue(LOW_CONFIDENCE)
         self.threshold.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.threshold.setToolTip(
-            "Words the model gave a probability below this are underlined in orange"
+            "Uncertain words: those the model gave a probability below this are underlined "
+            "in orange and counted in the header"
         )
         self.threshold.valueChanged.connect(self._on_threshold)
         self.progress = QProgressBar(maximum=0, textVisible=False, maximumHeight=8)
@@ -182,12 +183,14 @@ class TranscriptPanel(QWidget):
         self._ticker.timeout.connect(self._show_progress)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
-        top.addWidget(self.threshold)
         top.addWidget(self.transcribe_button)
+        header = QHBoxLayout()
+        header.addWidget(self.info, 1)
+        header.addWidget(self.threshold, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.info)
+        layout.addLayout(header)
         layout.addWidget(self.progress)
         layout.addWidget(self.text, 1)
         self._connect()
