@@ -18,8 +18,9 @@ def _span(begin: int, length: int, origin: int = 0) -> tuple[int, int]:
 def test_krippendorff_2004_example() -> None:
     # Krippendorff (2004), Content Analysis 2nd ed., p. 254: continuum 150..450, two observers;
     # category c: uD_o = .0144, uD_e = .0532, u-alpha = .7286; category k: identical units.
-    c = Continuum(300, [[_span(225, 70, 150), _span(370, 30, 150)],
-                        [_span(220, 80, 150), _span(355, 20, 150), _span(400, 20, 150)]])  # fmt: skip
+    first = [_span(225, 70, 150), _span(370, 30, 150)]
+    second = [_span(220, 80, 150), _span(355, 20, 150), _span(400, 20, 150)]
+    c = Continuum(300, [first, second])
     result = unitizing_alpha([c])
     assert result.d_o == pytest.approx(0.0144, abs=5e-5)
     assert result.d_e == pytest.approx(0.0532, abs=5e-5)
@@ -35,7 +36,8 @@ def test_krippendorff_2004_example() -> None:
 EXAMPLE_1995 = {
     "A": ([(2, 8), (14, 6)], [(4, 4), (15, 2)], 0.03125),
     "B": ([(0, 18)], [(0, 2), (2, 1), (3, 1), (4, 1), (5, 1), (6, 3), (9, 1)], 2.26736),
-    "C": ([(2, 6), (10, 2), (14, 4), (20, 2)], [(0, 2), (4, 4), (10, 4), (16, 2), (20, 2)], 0.02777),
+    "C": ([(2, 6), (10, 2), (14, 4), (20, 2)],
+          [(0, 2), (4, 4), (10, 4), (16, 2), (20, 2)], 0.02777),
     "D": ([(0, 2), (2, 8), (10, 4), (14, 6), (20, 4)],
           [(0, 4), (4, 4), (8, 7), (15, 2), (17, 7)], 0.38715),
 }  # fmt: skip
@@ -103,7 +105,7 @@ def brute_force(clips: list[Continuum]) -> tuple[float, float]:
             gaps += [e - b for b, e, w in per_coder[i] if not w]
     d_o = observed / (m * (m - 1) * total**2)
     expected = 0
-    for index, length in enumerate(units):
+    for length in units:
         for _other in range(len(units) - 1):  # each other unit, at every overlapping shift
             expected += sum(k * k for k in range(-(length - 1), length))
         for gap in gaps:  # every placement of the unit inside a gap it fits in
