@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
+from annotators.codebook.spec import LEVELS
 
 
 @dataclass(frozen=True)
@@ -131,9 +131,14 @@ def krippendorff_alpha(data: np.ndarray, level: str = "nominal") -> Alpha:
     Values must be numbers; nominal data may use any numeric codes (only equality matters),
     ordinal data numbers whose order is the scale order.
     """
+    values, counts = value_counts(data)
+    return alpha_from_counts(values, counts, level)
+
+
+def alpha_from_counts(values: np.ndarray, counts: np.ndarray, level: str) -> Alpha:
+    """:func:`krippendorff_alpha` from :func:`value_counts` output (units x values)."""
     if level not in LEVELS:
         raise ValueError(f"unknown level of measurement {level!r} (one of {', '.join(LEVELS)})")
-    values, counts = value_counts(data)
     pairable = counts.sum(axis=1) >= 2
     counts = counts[pairable]
     keep = counts.sum(axis=0) > 0

@@ -16,6 +16,11 @@ from .alpha import value_counts
 def percent_agreement(data: np.ndarray) -> float | None:
     """Mean over pairable units of the share of coder pairs that gave the same value."""
     _values, counts = value_counts(data)
+    return percent_agreement_counts(counts)
+
+
+def percent_agreement_counts(counts: np.ndarray) -> float | None:
+    """:func:`percent_agreement` from per-unit value counts (units x values)."""
     m = counts.sum(axis=1)
     pairable = m >= 2
     if not pairable.any():

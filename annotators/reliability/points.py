@@ -29,17 +29,24 @@ class Matching:
         return 2.0 * self.matched / self.events if self.events else None
 
 
-def match_count(first: Sequence[float], second: Sequence[float], tolerance_s: float) -> int:
-    """How many one-to-one pairs of events of two coders lie within ``tolerance_s``."""
+def match_pairs(
+    first: Sequence[float], second: Sequence[float], tolerance_s: float
+) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)`` of a largest one-to-one matching within ``tolerance_s``."""
     a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
     if a.size == 0 or b.size == 0:
-        return 0
+        return []
     gap = np.abs(a[:, None] - b[None, :])
     within = gap <= tolerance_s + 1e-9
-    # a match is worth far more than any time saving, so the optimum maximises matches first
+    # a match is worth more than all time savings together, so the optimum maximises matches
     cost = np.where(within, gap / (tolerance_s + 1.0), float(a.size + b.size + 1))
     rows, cols = linear_sum_assignment(cost)
-    return int(within[rows, cols].sum())
+    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if within[i, j]]
+
+
+def match_count(first: Sequence[float], second: Sequence[float], tolerance_s: float) -> int:
+    """How many one-to-one pairs of events of two coders lie within ``tolerance_s``."""
+    return len(match_pairs(first, second, tolerance_s))
 
 
 def match_points(clips: Sequence[Sequence[Sequence[float]]], tolerance_s: float = 0.5) -> Matching:

@@ -73,7 +73,8 @@ class _Segments:
     lengths: np.ndarray  # frames per clip
 
 
-def _flatten(clips: Sequence[Continuum], coders: int) -> tuple[np.ndarray, ...]:
+def _flatten(clips: Sequence[Continuum]) -> tuple[np.ndarray, ...]:
+    """``(lengths, clip, coder, start, end)`` arrays of :class:`Continuum` objects."""
     rows = [
         (c, i, s, e)
         for c, clip in enumerate(clips)
@@ -82,17 +83,23 @@ def _flatten(clips: Sequence[Continuum], coders: int) -> tuple[np.ndarray, ...]:
     ]
     array = np.array(rows, dtype=np.int64).reshape(-1, 4)
     lengths = np.array([clip.length for clip in clips], dtype=np.int64)
-    clip_idx, coder, start, end = array.T
-    # clamp to the clip and make half-open
-    start = np.clip(start, 0, lengths[clip_idx])
-    end = np.clip(end + 1, 0, lengths[clip_idx])
+    return (lengths, *array.T)
+
+
+def _half_open(lengths: np.ndarray, clip: np.ndarray, coder: np.ndarray, start: np.ndarray,
+               end: np.ndarray) -> tuple[np.ndarray, ...]:  # fmt: skip
+    """Inclusive frame intervals clamped to their clip, as half-open ``[start, end + 1)``."""
+    start = np.clip(start, 0, lengths[clip])
+    end = np.clip(end + 1, 0, lengths[clip])
     keep = end > start
-    return clip_idx[keep], coder[keep], start[keep], end[keep], lengths
+    return clip[keep], coder[keep], start[keep], end[keep]
 
 
-def segments(clips: Sequence[Continuum], coders: int) -> _Segments:
-    """Merge each coder's overlapping intervals and find the gaps, all clips at once."""
-    clip, coder, start, end, lengths = _flatten(clips, coders)
+def segments(lengths: np.ndarray, clip: np.ndarray, coder: np.ndarray, start: np.ndarray,
+             end: np.ndarray, coders: int) -> _Segments:  # fmt: skip
+    """Merge each coder's overlapping intervals and find the gaps, all clips at once
+    (intervals inclusive, ``clip`` indexes ``lengths``)."""
+    clip, coder, start, end = _half_open(lengths, clip, coder, start, end)
     group = clip * coders + coder
     order = np.lexsort((start, group))
     group, start, end = group[order], start[order], end[order]
@@ -226,10 +233,20 @@ def unitizing_alpha(
     coders = len(clips[0].intervals) if clips else 0
     if any(len(clip.intervals) != coders for clip in clips):
         raise ValueError("every clip needs the intervals of the same coders")
-    if coders < 2 or not clips:
-        reason = "fewer than two coders" if clips else "no clip was coded by every coder"
-        return Unitizing(None, None, None, len(clips), coders, 0, 0, reason)
-    seg = segments(clips, coders)
+    return unitizing_alpha_arrays(*_flatten(clips), coders=coders, draws=draws, rng=rng)
+
+
+def unitizing_alpha_arrays(
+    lengths: np.ndarray, clip: np.ndarray, coder: np.ndarray, start: np.ndarray,
+    end: np.ndarray, *, coders: int, draws: int = 0, rng: np.random.Generator | None = None,
+) -> Unitizing:  # fmt: skip
+    """:func:`unitizing_alpha` from columns: clip ``lengths`` and, per interval, its clip index,
+    coder index (``0..coders-1``) and inclusive start and end frame."""
+    n_clips = int(lengths.size)
+    if coders < 2 or not n_clips:
+        reason = "fewer than two coders" if n_clips else "no clip was coded by every coder"
+        return Unitizing(None, None, None, n_clips, coders, 0, 0, reason)
+    seg = segments(lengths, clip, coder, start, end, coders)
     stats = _clip_stats(seg, coders)
     totals = {key: value.sum() for key, value in stats.items()}
     cross = _cross_matrix(seg)
@@ -247,7 +264,7 @@ def unitizing_alpha(
         alpha=None if reason else float(alpha),
         d_o=float(d_o),
         d_e=float(d_e) if np.isfinite(d_e) else None,
-        n_clips=len(clips),
+        n_clips=n_clips,
         n_coders=coders,
         n_marked=marked,
         length=length,
