@@ -52,11 +52,7 @@ def clip_result(data: StudyData, code: Code, *, draws: int, rng: np.random.Gener
     level = code_level(code)
     names, units = data.coder_names(), data.units()
     result = Result(code.key, code.label, "clip", level, n_coders=len(names))
-    stored = {
-        (video, coder): value
-        for (code_id, video, coder), value in data.values.items()
-        if code_id == code.id
-    }
+    stored = data.values.get(code.id, {})
     if not stored:
         result.reason = "nobody gave a value for this variable on the clips compared"
         return result, []

@@ -10,13 +10,15 @@ and end (``unitizing``), and, for point events, whether onsets match within a to
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from annotators.store.models import Code
 
 from .data import Marks, StudyData
-from .measures import fill_from_matrix
+from .kappa import binary_kappa
+from .measures import fill_from_counts, fill_from_matrix
 from .points import match_pairs
 from .result import Disagreement, Result
 from .unitizing import unitizing_alpha_arrays
@@ -97,11 +99,19 @@ def _per_clip(
     return result
 
 
-def _frame_matrix(
+@dataclass(frozen=True)
+class _FrameTable:
+    """Every frame (or slice) of the compared clips: who marked it, who coded its clip."""
+
+    marked: np.ndarray  # coders x frames, bool
+    coded: np.ndarray  # coders x frames, bool
+    blocks: np.ndarray  # clip index of each frame
+    offsets: np.ndarray  # first frame of each clip in the flat frame axis
+
+
+def _frame_table(
     data: StudyData, marks: Marks, ctx: _Context, slice_s: float | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(matrix, blocks, offsets)``: coders x all frames (or slices) of the clips, 1 where a
-    coder marked the code, 0 where not, NaN on clips the coder did not code."""
+) -> _FrameTable:
     videos = [data.videos[int(v)] for v in ctx.clip_ids]
     if slice_s:
         lengths = np.array([max(1, int(np.ceil(v.duration_s / slice_s))) for v in videos], int)
@@ -116,12 +126,15 @@ def _frame_matrix(
     col, size = ctx.col[inside], lengths[ctx.col[inside]]
     start = np.clip(first[inside], 0, size - 1)
     end = np.clip(np.maximum(last[inside], first[inside]), 0, size - 1)
-    diff = np.zeros((len(data.coders), total + 1))
-    np.add.at(diff, (ctx.row[inside], offsets[col] + start), 1.0)
-    np.add.at(diff, (ctx.row[inside], offsets[col] + end + 1), -1.0)
-    matrix = (np.cumsum(diff, axis=1)[:, :total] > 0).astype(float)
-    matrix[~np.repeat(ctx.coded, lengths, axis=1)] = np.nan
-    return matrix, np.repeat(np.arange(lengths.size), lengths), offsets
+    coders = len(data.coders)
+    # +1 where a mark starts, -1 after it ends: a running sum > 0 is "marked"
+    diff = np.zeros(coders * (total + 1), dtype=np.int64)
+    rows = ctx.row[inside] * (total + 1)
+    np.add.at(diff, rows + offsets[col] + start, 1)
+    np.add.at(diff, rows + offsets[col] + end + 1, -1)
+    marked = np.cumsum(diff.reshape(coders, total + 1), axis=1)[:, :total] > 0
+    coded = np.repeat(ctx.coded, lengths, axis=1)
+    return _FrameTable(marked & coded, coded, np.repeat(np.arange(lengths.size), lengths), offsets)
 
 
 def _frames(
@@ -134,32 +147,45 @@ def _frames(
     if not ctx.clip_ids.size:
         result.reason = "no clip was coded by two of these coders"
         return result, []
-    matrix, blocks, offsets = _frame_matrix(data, marks, ctx, slice_s)
-    fill_from_matrix(
-        result, matrix, names, MARKED.__getitem__, draws=draws, rng=rng, blocks=blocks,
-        binary=True,
+    table = _frame_table(data, marks, ctx, slice_s)
+    m = table.coded.sum(axis=0)
+    k = table.marked.sum(axis=0)
+    # frames with the same clip, coder count and marked count are identical units: count
+    # them once with a weight (a clip of 900 frames has only a handful of distinct ones)
+    side = len(names) + 1
+    key = (table.blocks * side + m) * side + k
+    distinct, weights = np.unique(key, return_counts=True)
+    rows_m, rows_k = (distinct // side) % side, distinct % side
+    counts = np.column_stack([rows_m - rows_k, rows_k]).astype(float)
+    result.kappa, result.kappa_method = binary_kappa(table.marked, table.coded, counts,
+                                                     weights.astype(float))  # fmt: skip
+    result.marginals = {
+        name: {label: int(n) for label, n in (("marked", ones), ("not marked", seen - ones)) if n}
+        for name, ones, seen in zip(names, table.marked.sum(axis=1), table.coded.sum(axis=1),
+                                    strict=True)
+    }  # fmt: skip
+    fill_from_counts(
+        result, np.array([0.0, 1.0]), counts, MARKED.__getitem__, draws=draws, rng=rng,
+        weights=weights.astype(float), blocks=distinct // (side * side),
     )  # fmt: skip
-    return result, _frame_disagreements(data, code, ctx, matrix, blocks, offsets)
+    return result, _frame_disagreements(data, code, ctx, table, m, k)
 
 
 def _frame_disagreements(
-    data: StudyData, code: Code, ctx: _Context, matrix: np.ndarray, blocks: np.ndarray,
-    offsets: np.ndarray,
+    data: StudyData, code: Code, ctx: _Context, table: _FrameTable, m: np.ndarray,
+    k: np.ndarray,
 ) -> list[Disagreement]:  # fmt: skip
     """The first frame of each clip where coders differ, with what each coder had there."""
-    present = ~np.isnan(matrix)
-    marked = np.nansum(matrix, axis=0)
-    coders = present.sum(axis=0)
-    differs = np.flatnonzero((coders >= 2) & (marked > 0) & (marked < coders))
-    clip_index, first = np.unique(blocks[differs], return_index=True)
+    differs = np.flatnonzero((m >= 2) & (k > 0) & (k < m))
+    clip_index, first = np.unique(table.blocks[differs], return_index=True)
     found = []
     for c, at in zip(clip_index.tolist(), differs[first].tolist(), strict=True):
         video = data.videos[int(ctx.clip_ids[c])]
         values = {
-            coder.name: MARKED[matrix[i, at]] for i, coder in enumerate(data.coders)
-            if present[i, at]
+            coder.name: MARKED[float(table.marked[i, at])]
+            for i, coder in enumerate(data.coders) if table.coded[i, at]
         }  # fmt: skip
-        frame = int(at - offsets[c])
+        frame = int(at - table.offsets[c])
         found.append(Disagreement(video.id, video.file_name, code.key, "frames", frame, values))
     return found
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bootstrap import Interval, draw_weights, percentile_interval
+from .bootstrap import Interval, draw_weights, percentile_interval, weighted_sums
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ def _bootstrap(
     rng: np.random.Generator,
 ) -> Interval:
     weights = draw_weights(cross.shape[0], draws, rng)
-    totals = {key: weights @ value for key, value in stats.items()}
+    totals = {key: weighted_sums(weights, value) for key, value in stats.items()}
     drawn_cross = np.einsum("dc,dc->d", weights @ cross, weights)
     alpha, _d_o, _d_e = _alpha_of(totals, drawn_cross, coders)
     return percentile_interval(alpha, draws)

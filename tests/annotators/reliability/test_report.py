@@ -12,6 +12,7 @@ from annotators.errors import ReliabilityError
 from annotators.jobs import Progress
 from annotators.reliability import (
     Continuum,
+    cohen_kappa,
     krippendorff_alpha,
     reliability_job,
     reliability_report,
@@ -66,6 +67,14 @@ def test_time_codes_get_every_method_and_suggestions_do_not_count(tmp_path: Path
     assert points.extra["f1"] == pytest.approx(2 / 3)
     frames = _by(report, "personal_testimony", "frames")
     assert frames.n_pairable == 2 * 400
+    ana = np.zeros((4, 100))
+    ana[:, 10:50] = 1
+    ben = np.zeros((4, 100))
+    ben[:3, 12:50] = 1
+    explicit = np.vstack([ana.ravel(), ben.ravel()])
+    assert frames.alpha == pytest.approx(krippendorff_alpha(explicit, "nominal").alpha)
+    assert frames.kappa == pytest.approx(cohen_kappa(explicit[0], explicit[1]))
+    assert frames.percent_agreement == pytest.approx(np.mean(explicit[0] == explicit[1]))
     first = [d for d in report.disagreements if d.method == "frames"][0]
     assert (first.video_file_name, first.frame) == ("clip0.mp4", 10)
     assert first.values == {"Ana": "marked", "Ben": "not marked"}
