@@ -25,7 +25,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert  # noqa: E402
+from sqlmodel import select  # noqa: E402
 
 from annotators.codebook import CodebookSpec, CodeSpec, Option, install_codebook  # noqa: E402
 from annotators.project import Project  # noqa: E402
@@ -96,15 +97,18 @@ def build(path: Path, marks: int) -> None:
             ]
             session.add_all(videos)
             session.flush()
-            codes = list(session.query(Code).filter(Code.kind != "category"))
+            codes = list(session.exec(select(Code).where(Code.kind != "category")))
             values, annotations = [], []
             for video in videos:
                 for code in codes:
                     if code.kind == "clip":
                         truth = rng.randrange(5)
-                        values += [dict(uid=new_uid(), version=1, video_id=video.id,
-                                        code_id=code.id, coder_id=c, value=_clip_value(rng, code, truth),
-                                        created_at=now, updated_at=now) for c in coders]  # fmt: skip
+                        values += [
+                            dict(uid=new_uid(), version=1, video_id=video.id, code_id=code.id,
+                                 coder_id=c, value=_clip_value(rng, code, truth),
+                                 created_at=now, updated_at=now)
+                            for c in coders
+                        ]  # fmt: skip
                         continue
                     for start, end in _spans(rng, marks):
                         for c in coders:
@@ -137,11 +141,10 @@ def naive_clip_variables(project: Project, draws: int) -> tuple[float, int]:
             continue
         level = {"nominal": "nominal", "ordinal": "ordinal", "number": "interval"}[code.value_type]
         matrix = np.full((len(row), len(units)), np.nan)
-        for (code_id, video, coder), value in data.values.items():
-            if code_id == code.id:
-                matrix[row[coder], column[video]] = (
-                    "abcd".index(value) if code.value_type == "nominal" else float(value)
-                )
+        for (video, coder), value in data.values[code.id].items():
+            matrix[row[coder], column[video]] = (
+                "abcd".index(value) if code.value_type == "nominal" else float(value)
+            )
         krippendorff.alpha(reliability_data=matrix, level_of_measurement=level)
         for _ in range(draws):
             pick = rng.integers(0, len(units), len(units))
@@ -155,8 +158,8 @@ def naive_unitizing_observed(project: Project) -> float:
     start = time.perf_counter()
     for marks in data.marks.values():
         per = {}
-        for v, c, s, e in zip(marks.video_id.tolist(), marks.coder_id.tolist(),
-                              marks.start_frame.tolist(), marks.end_frame.tolist(), strict=True):  # fmt: skip
+        columns = (marks.video_id, marks.coder_id, marks.start_frame, marks.end_frame)
+        for v, c, s, e in zip(*(col.tolist() for col in columns), strict=True):
             per.setdefault((v, c), []).append((s, e + 1))
         total = 0.0
         coders = [c.id for c in data.coders]
@@ -193,7 +196,7 @@ def main() -> None:
         partial.replace(cache)
     with Project.open(cache) as project:
         with project.session() as session:
-            n_marks = session.query(Annotation).count()
+            n_marks = session.exec(select(func.count()).select_from(Annotation)).one()
         start = time.perf_counter()
         report = reliability_report(project, boot=DRAWS, seed=1)
         ours = time.perf_counter() - start
@@ -202,7 +205,8 @@ def main() -> None:
     methods = sorted({r.method for r in report.results})
     scale = DRAWS / max(args.naive_draws, 1)
     print(f"study: {CLIPS} clips x {CODERS} coders, {CLIP_VARS} clip variables, "
-          f"{INTERVAL_CODES} interval codes, {n_marks:,} annotations; bootstrap {DRAWS} draws")  # fmt: skip
+          f"{INTERVAL_CODES} interval codes, {n_marks:,} annotations; "
+          f"bootstrap {DRAWS} draws")  # fmt: skip
     print(f"results: {len(report.results)} ({', '.join(methods)})")
     print(
         f"storyframe, whole report (load + all methods + bootstrap): {ours:.2f} s "

@@ -8,6 +8,7 @@ import numpy as np
 
 from annotators.store.models import Code
 
+from .bootstrap import Resampler
 from .data import StudyData, code_level
 from .measures import fill_from_matrix
 from .result import Disagreement, Result
@@ -45,7 +46,7 @@ def encoding(code: Code, level: str | None, stored: list[str]) -> tuple[
     return index.__getitem__, lambda v: labels.get(order[int(v)], order[int(v)])
 
 
-def clip_result(data: StudyData, code: Code, *, draws: int, rng: np.random.Generator) -> tuple[
+def clip_result(data: StudyData, code: Code, *, boot: Resampler) -> tuple[
     Result, list[Disagreement]
 ]:  # fmt: skip
     """Alpha (method ``clip``) of one clip-level variable over the clips coded."""
@@ -66,7 +67,7 @@ def clip_result(data: StudyData, code: Code, *, draws: int, rng: np.random.Gener
     row = {coder.id: i for i, coder in enumerate(data.coders)}
     for (video, coder), value in stored.items():
         matrix[row[coder], column[video]] = to_number(value)
-    fill_from_matrix(result, matrix, names, label, draws=draws, rng=rng)
+    fill_from_matrix(result, matrix, names, label, boot=boot)
     return result, _disagreements(data, code, units, matrix, label)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Select, func
+from sqlalchemy import BigInteger, Select, cast, func
 from sqlmodel import Session, select
 
 from annotators.codebook import active_codebook, codebook_codes
@@ -61,10 +61,11 @@ class Marks:
 
     @classmethod
     def from_rows(cls, rows: np.ndarray) -> Marks:
-        """From rows ``(code_id, video_id, coder_id, start_frame, end_frame, start_s, end_s)``
-        where a point's end is its start."""
-        as_int = rows[:, 1:5].astype(np.int64).T
-        return cls(*as_int, rows[:, 5].copy(), rows[:, 6].copy())
+        """From rows ``(code_id, video_id * 2**20 + coder_id, start_frame, end_frame, start_s,
+        end_s)`` where a point's end is its start."""
+        pair = rows[:, 1].astype(np.int64)
+        start, end = rows[:, 2].astype(np.int64), rows[:, 3].astype(np.int64)
+        return cls(pair >> 20, pair & (2**20 - 1), start, end, rows[:, 4].copy(), rows[:, 5].copy())
 
     def __len__(self) -> int:
         return int(self.video_id.size)
@@ -91,6 +92,9 @@ class StudyData:
     def coder_names(self) -> list[str]:
         return [coder.name for coder in self.coders]
 
+    def coder_ids(self) -> list[int]:
+        return [coder.id for coder in self.coders]
+
     def units(self) -> list[int]:
         """Clips coded by at least one selected coder, in import order."""
         return sorted(set().union(*self.coded.values()))
@@ -102,8 +106,13 @@ def load_study(
     coders: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
     videos: Sequence[str] | None = None,
+    timed_seconds: bool = True,
 ) -> StudyData:
-    """Load the selection; raise :class:`ReliabilityError` for unknown names or < 2 coders."""
+    """Load the selection; raise :class:`ReliabilityError` for unknown names or < 2 coders.
+
+    ``timed_seconds`` false skips the annotations' times in seconds (NaN instead) when only
+    frames are needed: loading half a million annotations is the slowest step of a report.
+    """
     with project.session() as session:
         chosen = _coders(session, coders)
         book = active_codebook(session)
@@ -115,7 +124,8 @@ def load_study(
         rule = "assignments" if uses_assignments(session) else "own_work"
         data = StudyData(chosen, chosen_codes, selected, coded, rule, book)
         _load_values(session, data)
-        _load_marks(session, data)
+        point_codes = any(code.kind == "point" for code in data.codes)
+        _load_marks(session, data, timed_seconds or point_codes)
     return data
 
 
@@ -183,28 +193,33 @@ def _numbers(session: Session, query: Select) -> np.ndarray:
     return np.array(connection.exec_driver_sql(sql).cursor.fetchall(), dtype=float)
 
 
-def _load_marks(session: Session, data: StudyData) -> None:
+def _load_marks(session: Session, data: StudyData, timed_seconds: bool) -> None:
+    """Annotations of the time-anchored codes on coded clips; times in seconds only when
+    ``timed_seconds`` (slices, point matching), else NaN."""
     time_ids = [code.id for code in data.codes if code.kind != "clip"]
-    data.marks = {code_id: Marks.from_rows(np.zeros((0, 7))) for code_id in time_ids}
+    data.marks = {code_id: Marks.from_rows(np.zeros((0, 6))) for code_id in time_ids}
     if not time_ids:
         return
-    query = select(
-        Annotation.code_id, Annotation.video_id, Annotation.coder_id, Annotation.start_frame,
-        func.coalesce(Annotation.end_frame, Annotation.start_frame), Annotation.start_s,
-        func.coalesce(Annotation.end_s, Annotation.start_s),
-    ).where(
+    # (video, coder) as one integer key (coder ids stay far below 2**20): fewer Python
+    # objects per row is most of the loading time
+    pair = cast(Annotation.video_id, BigInteger) * 2**20 + Annotation.coder_id
+    columns = [Annotation.code_id, pair, Annotation.start_frame,
+               func.coalesce(Annotation.end_frame, Annotation.start_frame)]  # fmt: skip
+    if timed_seconds:
+        columns += [Annotation.start_s, func.coalesce(Annotation.end_s, Annotation.start_s)]
+    query = select(*columns).where(
         Annotation.code_id.in_(time_ids),
         Annotation.coder_id.in_(list(data.coded)),
         Annotation.source != "suggested",
-    )  # fmt: skip
-    rows = _numbers(session, query).reshape(-1, 7)
-    # (video, coder) as one integer key; coder ids stay far below 2**20
+    )
+    rows = _numbers(session, query).reshape(-1, len(columns))
+    if not timed_seconds:
+        rows = np.column_stack([rows, np.full((rows.shape[0], 2), np.nan)])
     coded = np.array(
         [video * 2**20 + coder for coder, videos in data.coded.items() for video in videos],
         dtype=np.int64,
     )
-    keys = rows[:, 1].astype(np.int64) * 2**20 + rows[:, 2].astype(np.int64)
-    rows = rows[np.isin(keys, coded)]
+    rows = rows[np.isin(rows[:, 1].astype(np.int64), coded)]
     rows = rows[np.argsort(rows[:, 0], kind="stable")]
     for code_id in time_ids:
         lo, hi = np.searchsorted(rows[:, 0], [code_id, code_id + 0.5])

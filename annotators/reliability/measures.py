@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .alpha import alpha_from_counts, unit_coincidences, value_counts
-from .bootstrap import bootstrap_alpha
+from .bootstrap import Resampler, bootstrap_alpha
 from .kappa import kappa_from_counts, percent_agreement_counts
 from .result import Coincidences, Result
 
@@ -25,8 +25,7 @@ def fill_from_matrix(
     coder_names: list[str],
     label: Label,
     *,
-    draws: int,
-    rng: np.random.Generator,
+    boot: Resampler,
 ) -> None:
     """Compute every figure of ``result`` from ``data`` (coders x units, NaN = no value).
 
@@ -35,7 +34,7 @@ def fill_from_matrix(
     values, counts = value_counts(data)
     result.kappa, result.kappa_method = kappa_from_counts(data, values, counts)
     result.marginals = _marginals(data, values, coder_names, label)
-    fill_from_counts(result, values, counts, label, draws=draws, rng=rng)
+    fill_from_counts(result, values, counts, label, boot=boot)
 
 
 def fill_from_counts(
@@ -44,8 +43,7 @@ def fill_from_counts(
     counts: np.ndarray,
     label: Label,
     *,
-    draws: int,
-    rng: np.random.Generator,
+    boot: Resampler,
     weights: np.ndarray | None = None,
     blocks: np.ndarray | None = None,
 ) -> None:
@@ -67,13 +65,13 @@ def fill_from_counts(
         alpha.alpha, alpha.d_o, alpha.d_e, alpha.reason
     )  # fmt: skip
     result.coincidences = Coincidences(tuple(label(v) for v in alpha.values), alpha.coincidence)
-    if alpha.alpha is None or draws <= 0:
+    if alpha.alpha is None or boot.draws <= 0:
         return
     used = counts[pairable][:, np.isin(values, alpha.values)]
     unit_o = unit_coincidences(used) * weights[pairable][:, None, None]
     if blocks is not None:
         unit_o = _sum_blocks(unit_o, blocks[pairable])
-    interval = bootstrap_alpha(unit_o, alpha.values, result.level, draws, rng)
+    interval = bootstrap_alpha(unit_o, alpha.values, result.level, boot)
     result.ci_low, result.ci_high = interval.low, interval.high
     result.extra["boot_defined"] = interval.defined
 

@@ -9,13 +9,13 @@ and end (``unitizing``), and, for point events, whether onsets match within a to
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from annotators.store.models import Code
 
+from .bootstrap import Resampler
 from .data import Marks, StudyData
 from .kappa import binary_kappa
 from .measures import fill_from_counts, fill_from_matrix
@@ -23,7 +23,6 @@ from .points import match_pairs
 from .result import Disagreement, Result
 from .unitizing import unitizing_alpha_arrays
 
-RngFor = Callable[[], np.random.Generator]
 MARKED = {0.0: "not marked", 1.0: "marked"}
 
 
@@ -42,7 +41,7 @@ class _Context:
         self.data = data
         self.clip_ids = np.array(clip_ids, dtype=np.int64)
         rows = {coder.id: i for i, coder in enumerate(data.coders)}
-        self.coded = np.array([[v in data.coded[c.id] for v in clip_ids] for c in data.coders])
+        self.coded = np.array([[v in data.coded[c] for v in clip_ids] for c in data.coder_ids()])
         self.coded = self.coded.reshape(len(data.coders), len(clip_ids))
         row = np.array([rows[c] for c in marks.coder_id.tolist()], dtype=np.int64)
         col = np.searchsorted(self.clip_ids, marks.video_id)
@@ -52,25 +51,25 @@ class _Context:
 
 
 def time_results(
-    data: StudyData, code: Code, *, draws: int, rng_for: RngFor, slice_s: float | None,
+    data: StudyData, code: Code, *, boot: Resampler, slice_s: float | None,
     tolerance_s: float,
 ) -> tuple[list[Result], list[Disagreement]]:  # fmt: skip
     """Every method's result for time-anchored ``code``, and the clips where coders differ."""
     marks = data.marks[code.id]
     units = data.units()
     every = _Context(data, marks, units)
-    results = [_per_clip(data, code, every, method, draws, rng_for())
+    results = [_per_clip(data, code, every, method, boot)
                for method in ("presence", "count")]  # fmt: skip
     shared = [v for v, n in zip(units, every.coded.sum(axis=0), strict=True) if n >= 2]
     context = _Context(data, marks, shared)
     if code.kind == "point":
         result, found = _points(data, code, marks, context, tolerance_s)
         return _name_unmarked([*results, result], marks), found
-    frames, found = _frames(data, code, marks, context, draws, rng_for(), None)
+    frames, found = _frames(data, code, marks, context, boot, None)
     if slice_s:
-        frames, _ = _frames(data, code, marks, context, draws, rng_for(), slice_s)
+        frames, _ = _frames(data, code, marks, context, boot, slice_s)
     results.append(frames)
-    results.append(_unitizing(data, code, marks, frames, draws, rng_for()))
+    results.append(_unitizing(data, code, marks, frames, boot))
     return _name_unmarked(results, marks), found
 
 
@@ -83,9 +82,7 @@ def _name_unmarked(results: list[Result], marks: Marks) -> list[Result]:
     return results
 
 
-def _per_clip(
-    data: StudyData, code: Code, ctx: _Context, method: str, draws: int, rng: np.random.Generator
-) -> Result:
+def _per_clip(data: StudyData, code: Code, ctx: _Context, method: str, boot: Resampler) -> Result:
     names = data.coder_names()
     level = "nominal" if method == "presence" else "interval"
     result = Result(code.key, code.label, method, level, n_coders=len(names))
@@ -95,7 +92,7 @@ def _per_clip(
         matrix = (matrix > 0).astype(float)
     matrix[~ctx.coded] = np.nan
     label = _presence_label if method == "presence" else _count_label
-    fill_from_matrix(result, matrix, names, label, draws=draws, rng=rng)
+    fill_from_matrix(result, matrix, names, label, boot=boot)
     return result
 
 
@@ -138,8 +135,8 @@ def _frame_table(
 
 
 def _frames(
-    data: StudyData, code: Code, marks: Marks, ctx: _Context, draws: int,
-    rng: np.random.Generator, slice_s: float | None,
+    data: StudyData, code: Code, marks: Marks, ctx: _Context, boot: Resampler,
+    slice_s: float | None,
 ) -> tuple[Result, list[Disagreement]]:  # fmt: skip
     names = data.coder_names()
     result = Result(code.key, code.label, "frames", "nominal", n_coders=len(names))
@@ -165,7 +162,7 @@ def _frames(
                                     strict=True)
     }  # fmt: skip
     fill_from_counts(
-        result, np.array([0.0, 1.0]), counts, MARKED.__getitem__, draws=draws, rng=rng,
+        result, np.array([0.0, 1.0]), counts, MARKED.__getitem__, boot=boot,
         weights=weights.astype(float), blocks=distinct // (side * side),
     )  # fmt: skip
     return result, _frame_disagreements(data, code, ctx, table, m, k)
@@ -191,8 +188,7 @@ def _frame_disagreements(
 
 
 def _unitizing(
-    data: StudyData, code: Code, marks: Marks, frames: Result, draws: int,
-    rng: np.random.Generator,
+    data: StudyData, code: Code, marks: Marks, frames: Result, boot: Resampler,
 ) -> Result:  # fmt: skip
     names = data.coder_names()
     result = Result(code.key, code.label, "unitizing", None, n_coders=len(names))
@@ -205,7 +201,7 @@ def _unitizing(
     inside = ctx.inside
     found = unitizing_alpha_arrays(
         lengths, ctx.col[inside], ctx.row[inside], marks.start_frame[inside],
-        marks.end_frame[inside], coders=len(names), draws=draws, rng=rng,
+        marks.end_frame[inside], coders=len(names), boot=boot,
     )  # fmt: skip
     result.alpha, result.d_o, result.d_e, result.reason = (
         found.alpha, found.d_o, found.d_e, found.reason

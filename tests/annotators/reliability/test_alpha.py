@@ -10,12 +10,13 @@ from hypothesis import strategies as st
 
 from annotators.reliability.alpha import (
     LEVELS,
+    alpha_from_coincidences,
     alpha_from_counts,
     krippendorff_alpha,
     unit_coincidences,
     value_counts,
 )
-from annotators.reliability.bootstrap import bootstrap_alpha, make_rng
+from annotators.reliability.bootstrap import Resampler, bootstrap_alpha
 from annotators.reliability.kappa import (
     _fleiss_counts,
     binary_kappa,
@@ -144,8 +145,8 @@ def test_kappa_undefined_when_one_value_throughout() -> None:
 def test_bootstrap_is_reproducible_and_brackets_alpha() -> None:
     values, counts = value_counts(EXAMPLE_C)
     unit_o = unit_coincidences(counts)
-    first = bootstrap_alpha(unit_o, values, "interval", 500, make_rng(7, 0))
-    again = bootstrap_alpha(unit_o, values, "interval", 500, make_rng(7, 0))
+    first = bootstrap_alpha(unit_o, values, "interval", Resampler(7, 500))
+    again = bootstrap_alpha(unit_o, values, "interval", Resampler(7, 500))
     assert first == again
     assert first.low < 0.849 < first.high and first.draws == 500
 
@@ -195,3 +196,15 @@ def test_binary_kappa_equals_cohen(frames: list[tuple[bool, bool, bool, bool]]) 
         assert ours is None
     else:
         assert ours == pytest.approx(theirs)
+
+
+def test_a_bootstrap_draw_is_alpha_of_the_resampled_units() -> None:
+    boot = Resampler(11, 5)
+    values, counts = value_counts(EXAMPLE_C)
+    weights = boot.weights(EXAMPLE_C.shape[1])
+    for row in weights:
+        picked = np.repeat(np.arange(EXAMPLE_C.shape[1]), row.astype(int))
+        resampled = krippendorff_alpha(EXAMPLE_C[:, picked], "ordinal")
+        o = (unit_coincidences(counts) * row[:, None, None]).sum(axis=0)
+        ours = alpha_from_coincidences(o[None], values, "ordinal")[0]
+        assert ours == pytest.approx(resampled.alpha) if resampled.alpha is not None else True
