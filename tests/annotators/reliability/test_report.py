@@ -196,3 +196,17 @@ def test_level_from_the_codebook_changes_the_distance(tmp_path: Path) -> None:
                      "emotional_tone", "clip")  # fmt: skip
     expected = krippendorff_alpha(np.array([[1, 2, 3, 4], [1, 2, 1, 4]], float), "interval")
     assert result.level == "interval" and result.alpha == pytest.approx(expected.alpha)
+
+
+def test_slices_binarise_time_not_frames(tmp_path: Path) -> None:
+    with two_coder_study(tmp_path / "s.storyframe") as project:
+        report = reliability_report(project, codes=["personal_testimony"], boot=0, slice_s=1.0)
+    frames = _by(report, "personal_testimony", "frames")
+    assert frames.extra["slice_s"] == 1.0
+    # 4 clips of 4 s: Ana marks 0.4-1.96 s (slices 0, 1) everywhere, Ben on clips 0-2 only
+    ana = np.tile([1, 1, 0, 0], 4).astype(float)
+    ben = np.r_[np.tile([1, 1, 0, 0], 3), np.zeros(4)]
+    assert frames.n_units == 16
+    assert frames.alpha == pytest.approx(krippendorff_alpha(np.vstack([ana, ben])).alpha)
+    # the disagreements still name the first differing frame, not a slice
+    assert [d.frame for d in report.disagreements] == [10, 10, 10, 10]
