@@ -214,7 +214,8 @@ def main() -> None:
     )
     print(
         f"storyframe, whole report (load + all methods + bootstrap): {ours:.2f} s, "
-        f"CPU {ours_cpu:.2f} s (target <= {TARGET_S:.0f} s: {'ok' if ours <= TARGET_S else 'MISSED'})"
+        f"CPU {ours_cpu:.2f} s (target <= {TARGET_S:.0f} s: "
+        f"{'ok' if ours <= TARGET_S else 'MISSED'})"
     )
     print(
         f"naive, krippendorff package on the 30 clip variables only, bootstrap by one call "
