@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from annotators.errors import StoryframeError
 
@@ -43,7 +44,7 @@ def info(video: VideoArg) -> None:
     if facts.truncated:
         rows["warning"] = "file is truncated: only the decodable frames are counted"
     for key, value in rows.items():
-        table.add_row(f"[bold]{key}[/bold]", value)
+        table.add_row(Text(key, style="bold"), value)
     console.print(table, highlight=False)
 
 
