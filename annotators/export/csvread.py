@@ -26,7 +26,7 @@ def read_records(path: Path) -> list[tuple[int, dict[str, str]]]:
 
     Accepts UTF-8 with or without BOM. Cells are returned as written (still formula-guarded).
     """
-    _allow_long_fields()
+    allow_long_fields()
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             return list(_records(path, csv.reader(handle, strict=True)))
@@ -64,7 +64,7 @@ def _records(path: Path, reader: csv.Reader) -> Iterator[tuple[int, dict[str, st
         raise ExportError(f"{path}:{line}: malformed CSV: {_csv_problem(error)}") from error
 
 
-def _allow_long_fields() -> None:
+def allow_long_fields() -> None:
     """Raise the csv module's cell limit (process-wide, so only ever upwards)."""
     if csv.field_size_limit() < MAX_FIELD_CHARS:
         csv.field_size_limit(MAX_FIELD_CHARS)
