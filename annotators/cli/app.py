@@ -3,7 +3,8 @@
 Both consoles print text literally: Rich markup (``[red]``) and emoji codes (``:smile:``) are
 off, because file names, codes and messages come from users and must be shown unchanged
 (``dir[/b].mp4`` would otherwise crash Rich or lose its brackets). Styled text is built with
-:class:`rich.text.Text` instead.
+:class:`rich.text.Text` instead. Lines are never wrapped (``soft_wrap``): each message stays
+one line that a script can grep, whatever the terminal width; tables still fit the terminal.
 
 Exit codes are the same for every command: the ``EXIT_*`` constants below, also listed in the
 ``--help`` text and the README.
@@ -41,8 +42,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(markup=False, emoji=False)
-err_console = Console(stderr=True, markup=False, emoji=False)
+console = Console(markup=False, emoji=False, soft_wrap=True)
+err_console = Console(stderr=True, markup=False, emoji=False, soft_wrap=True)
 
 # The PROJECT argument shared by every command that works on a project file.
 ProjectArg = Annotated[Path, typer.Argument(help="Project file (.storyframe).")]

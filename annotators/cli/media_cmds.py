@@ -32,6 +32,8 @@ def info(video: VideoArg) -> None:
 
     facts = probe(video)
     table = Table(show_header=False, box=None)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")  # a long path is folded, never cut with an ellipsis
     rows = {
         "file": str(facts.path),
         "frames": str(facts.frame_count),
