@@ -170,3 +170,23 @@ def test_damaged_exports_import_or_change_nothing(
     event("imported" + (" with skipped rows" if report.skipped else ""))
     for skipped in report.skipped:
         assert skipped.line >= 2 and "try again" not in skipped.reason
+
+
+def test_a_nan_time_is_never_read_as_a_concurrent_change(coded: Coded, tmp_path: Path) -> None:
+    """Without the video file the CSV's times are used; a NaN must not be blamed on another
+    writer ("the project changed, try again"), and nothing is stored."""
+    rows = _rows(_export(coded.project, tmp_path / "a.csv"))
+    header = rows[0]
+    point = next(row for row in rows[1:] if row[header.index("kind")] != "clip")
+    point[header.index("start_s")] = "nan"  # SQLite stores NaN as NULL: NOT NULL fails
+    source = _write(tmp_path / "t.csv", [header, point])
+    with fresh_project(tmp_path) as second:  # its videos have no files: CSV times are used
+        before = table_digest(second.path)
+        try:
+            report = import_long_csv(second, source)
+        except ExportError as error:
+            assert "try again" not in str(error)
+        else:
+            assert report.annotations == 0 and len(report.skipped) == 1
+            assert report.skipped[0].line == 2 and "try again" not in report.skipped[0].reason
+        assert table_digest(second.path) == before
