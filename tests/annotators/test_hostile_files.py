@@ -121,7 +121,9 @@ NAME_BYTES = st.binary(min_size=1, max_size=120).filter(
 )
 HOSTILE_NAMES = st.one_of(
     NAME_BYTES,
-    st.sampled_from((b"[bold]x[", b"[red]", b":smile:", b"\xff\xfe", b"\x1b[31m", b"-rf", b"x" * 240)),
+    st.sampled_from(
+        (b"[bold]x[", b"[red]", b":smile:", b"\xff\xfe", b"\x1b[31m", b"-rf", b"x" * 240)
+    ),
 )
 
 
