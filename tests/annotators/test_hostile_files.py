@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotators.errors import ProjectError
 from annotators.jobs import run_job
 from annotators.project import Project
 from tests.annotators.hostile import table_digest
@@ -47,6 +48,8 @@ def test_names_that_are_not_utf8_are_reported_and_the_rest_imported(
     assert "caf\\xe9.mp4: the name is not valid UTF-8" in err and "Traceback" not in err
     with Project.open(project) as opened:
         assert [video.file_name for video in opened.videos()] == ["zz_after.mp4"]
+        with pytest.raises(ProjectError, match=r"caf\\xe9.mp4: the name is not valid UTF-8"):
+            opened.relink(1, folder / bad)
 
 
 def test_init_in_a_folder_that_is_not_utf8_leaves_nothing_behind(tmp_path: Path) -> None:
