@@ -11,9 +11,6 @@ from annotators.errors import ExportError
 from .catalog import CLIP
 from .csvio import unguard_formula
 
-# The kinds a csv-long row may have: those of the codebook's codes (categories hold no data).
-ROW_KINDS = (*TIME_KINDS, CLIP)
-
 
 @dataclass(frozen=True)
 class ParsedRow:
@@ -55,6 +52,10 @@ def _float(path: Path, line: int, record: dict[str, str], name: str) -> float | 
         return float(text)
     except ValueError:
         raise ExportError(f"{path}:{line}: {name} {text!r} is not a number") from None
+
+
+# The kinds a csv-long row may have: those of the codebook's codes (categories hold no data).
+ROW_KINDS = (*TIME_KINDS, CLIP)
 
 
 def parse_row(path: Path, line: int, record: dict[str, str]) -> ParsedRow:
