@@ -1,6 +1,6 @@
 """The shared Typer application that every ``annotators.cli`` module adds commands to.
 
-Both consoles print text literally: Rich markup (``[red]``) and emoji codes (``:smile:``) are
+Both consoles print text literally: Rich markup (``[style]`` tags) and emoji codes (``:smile:``) are
 off, because file names, codes and messages come from users and must be shown unchanged
 (``dir[/b].mp4`` would otherwise crash Rich or lose its brackets). Styled text is built with
 :class:`rich.text.Text` instead. Lines are never wrapped (``soft_wrap``): each message stays

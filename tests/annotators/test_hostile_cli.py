@@ -109,3 +109,22 @@ def test_ctrl_c_keeps_finished_work_and_exits_130(tmp_path: Path, project: Path)
     with Project.open(project) as opened:
         kept = len(opened.videos())
     assert 2 <= kept < 300
+
+
+def test_the_cli_prints_only_through_the_literal_consoles() -> None:
+    """User text is safe to print because both consoles have markup and emoji off; a new
+    ``Console(...)`` or a markup string in a command module would reopen the hole."""
+    import re
+
+    import annotators.cli as cli
+    from annotators.cli.app import console, err_console
+
+    assert not console._markup and not err_console._markup  # noqa: SLF001
+    assert not console._emoji and not err_console._emoji  # noqa: SLF001
+    folder = Path(cli.__file__).parent
+    for module in folder.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        if module.name != "app.py":
+            assert "Console(" not in source, module.name
+        assert not re.search(r"\[/?(red|bold|yellow|green|dim|cyan)\]", source), module.name
+        assert "markup=True" not in source, module.name
