@@ -46,8 +46,10 @@ class Problem:
     message: str
 
     def format(self, source: str) -> str:
-        """``source:line: message`` (``source: message`` when the line is unknown)."""
-        return f"{source}:{self.line}: {self.message}" if self.line else f"{source}: {self.message}"
+        """``source:line: message`` (``source: message`` when the line is unknown), always one
+        line: characters that are not printable (newlines, record separators...) are escaped."""
+        text = f"{source}:{self.line}: {self.message}" if self.line else f"{source}: {self.message}"
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class MarkedMap(dict):
@@ -107,7 +109,7 @@ class _Loader(yaml.SafeLoader):
         """Build one value; a scalar an explicit tag cannot build becomes a marked error."""
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, OverflowError) as error:
+        except (ValueError, TypeError, OverflowError, KeyError) as error:  # !!bool maybe: KeyError
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read the value {node.tag}: {error}", node.start_mark
             ) from None
@@ -205,6 +207,9 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | str:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+# Dates stay text, also with an explicit !!timestamp (PyYAML's constructor fails with an
+# AttributeError on a value that is no date).
+_Loader.add_constructor(_TIMESTAMP_TAG, lambda loader, node: loader.construct_scalar(node))
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
 _Loader.yaml_implicit_resolvers = {

@@ -76,7 +76,7 @@ HOSTILE = {
     ),
     "5,000-digit integer": ("format: " + "9" * 5000 + "\nname: x\ncodes: []\n", 1, "5,000 digits"),
     "bad explicit tag": ("name: !!int abc\ncodes: []\n", 1, "cannot read the value"),
-    "impossible date": ("name: !!timestamp 2020-13-45\ncodes: []\n", 1, "cannot read"),
+    "bad explicit bool": ("name: x\ndescription: !!bool maybe\ncodes: []\n", 2, "cannot read"),
     "python object tag": ("name: !!python/object:os.system x\ncodes: []\n", 1, "constructor"),
     "two documents": ("name: x\n---\nname: y\n", 2, "single document"),
 }
@@ -98,8 +98,9 @@ def test_hostile_yaml_is_refused_fast_with_a_line(name: str) -> None:
 
 
 def test_dates_stay_text() -> None:
-    spec = parse_codebook(VALID.replace("name: Study", "name: 2020-13-45"))
-    assert spec.name == "2020-13-45"
+    assert parse_codebook(VALID.replace("name: Study", "name: 2020-13-45")).name == "2020-13-45"
+    for name in ("!!timestamp 2020-13-45", "!!timestamp not a date"):
+        assert parse_codebook(VALID.replace("Study", name)).name == name.split(" ", 1)[1]
 
 
 def test_aliases_within_limits_still_work() -> None:
@@ -140,7 +141,8 @@ def _value_strategy() -> st.SearchStrategy:
 
 
 FRAGMENTS = (
-    "&a", "*a", "*b", "!!int", "!!binary", "!!set", "!!omap", "!!timestamp", "<<: *a", "? [x]",
+    "&a", "*a", "*b", "!!int", "!!bool", "!!float", "!!str", "!!null", "!!binary", "!!set",
+    "!!omap", "!!pairs", "!!timestamp", "<<: *a", "<<: [*a, x]", "? [x]",
     "\x00", "\ufeff", "\t", "{", "[", "'", '"', "|", ">", "---", "...", "%YAML 1.1", "- ", ": ",
     "9" * 5000, "!foo", "&a [*a]",
 )  # fmt: skip
