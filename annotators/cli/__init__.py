@@ -57,7 +57,11 @@ def run_command(args: list[str]) -> int:
         _load_commands()
         app(args=list(args), prog_name="storyframe")
     except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else EXIT_ERROR
+        if done.code is None or isinstance(done.code, int):
+            code = done.code or EXIT_OK
+        else:  # sys.exit("message"): Python's convention is to print it and exit 1
+            _say("error", str(done.code))
+            code = EXIT_ERROR
         if code == EXIT_INTERRUPTED:
             _say("interrupted", "work finished before Ctrl+C is saved")
         return code
