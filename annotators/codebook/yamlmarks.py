@@ -131,33 +131,39 @@ def _check_expanded(root: yaml.Node) -> None:
     """Raise :class:`_Refused` when ``root`` with its aliases expanded is deeper than
     :data:`MAX_DEPTH`, has more than :data:`MAX_NODES` values, or contains itself.
 
-    Each node is visited once (sizes are memoised), so a bomb is measured without being
-    expanded; recursion is cut at :data:`MAX_DEPTH`, so it cannot exhaust the stack.
+    Each node is measured once (its size and height are memoised), so a bomb is measured
+    without being expanded; recursion stops at :data:`MAX_DEPTH`, so it cannot exhaust the
+    stack, also when aliases of aliases chain many shallow lists into one deep one.
     """
-    sizes: dict[int, int] = {}
+    measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values, height)
     active: set[int] = set()
 
-    def size(node: yaml.Node, depth: int) -> int:
+    def measure(node: yaml.Node, depth: int) -> tuple[int, int]:
         key = id(node)
-        if key in sizes:
-            return sizes[key]
         if key in active:
             raise _Refused(_line(node), "an alias refers to a list or mapping that contains it")
-        if depth > MAX_DEPTH:
-            raise _Refused(_line(node), f"nested more than {MAX_DEPTH} levels deep (with aliases)")
-        active.add(key)
-        total = 1 + sum(size(child, depth + 1) for child in _children(node))
-        active.discard(key)
+        if key not in measured:
+            if depth > MAX_DEPTH:
+                raise _Refused(_line(node), f"nested more than {MAX_DEPTH} levels deep")
+            active.add(key)
+            parts = [measure(child, depth + 1) for child in _children(node)]
+            active.discard(key)
+            total = 1 + sum(values for values, _height in parts)
+            measured[key] = (total, 1 + max((height for _values, height in parts), default=0))
+        total, height = measured[key]
+        if depth + height - 1 > MAX_DEPTH:
+            raise _Refused(
+                _line(node), f"nested more than {MAX_DEPTH} levels deep once aliases are expanded"
+            )
         if total > MAX_NODES:
             raise _Refused(
                 _line(node),
                 f"more than {MAX_NODES:,} values once aliases are expanded; a codebook needs "
                 "far fewer (is this an alias bomb?)",
             )
-        sizes[key] = total
-        return total
+        return total, height
 
-    size(root, 1)
+    measure(root, 1)
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]

@@ -65,6 +65,16 @@ HOSTILE = {
         "alias bomb",
     ),
     "alias inside itself": ("name: &n [*n]\ncodes: []\n", 1, "contains it"),
+    "aliases chained deeper than the limit": (
+        "a0: &a0 "
+        + "[" * 20
+        + "]" * 20
+        + "\n"
+        + "".join(f"a{n}: &a{n} {'[' * 20}*a{n - 1}{']' * 20}\n" for n in range(1, 80))
+        + "name: x\ncodes: []\n",
+        1,  # where the list used too deep through an alias starts
+        "levels deep once aliases are expanded",
+    ),
     "NUL byte": ("name: x\x00\ncodes: []\n", 1, "not allowed"),
     "list as key": ("name: x\n? [a, b]\n: 1\ncodes: []\n", 2, "a key must be text"),
     "mapping as key": ("name: x\ncodes:\n  - {id: a, {k: 1}: 2}\n", 3, "a key must be text"),
