@@ -49,7 +49,7 @@ def _sort_key(column: int):  # type: ignore[no-untyped-def]
         lambda row: row.video.file_name.lower(),
         lambda row: row.video.duration_s,
         lambda row: row.transcript,
-        lambda row: row.mine,
+        lambda row: -1 if row.mine is None else row.mine,
     )[column]
 
 
@@ -151,7 +151,7 @@ class LibraryModel(QAbstractTableModel):
                 row.video.file_name,
                 timecode(row.video.duration_s)[3:-2],  # mm:ss.s
                 TRANSCRIPT_TEXT.get(row.transcript, row.transcript),
-                str(row.mine),
+                "…" if row.mine is None else str(row.mine),
             )[column]
         if role == Qt.ItemDataRole.UserRole:
             return _sort_key(column)(row)
@@ -207,6 +207,7 @@ class LibraryPanel(QWidget):
         self.model = LibraryModel()
         self.reader = LatestReader("library", self)
         self.files = LatestReader("library-files", self)
+        self.counts = LatestReader("library-counts", self)
         self._check_files = False
         self._syncing = False  # True while showing the current clip: not a user's choice
         self.filter = QLineEdit(placeholderText="Filter clips…", clearButtonEnabled=True)
@@ -244,7 +245,8 @@ class LibraryPanel(QWidget):
         return table
 
     def _on_project(self) -> None:
-        self.files.cancel()  # a check of the previous project's files must not mark these
+        self.files.cancel()  # the previous project's files and counts must not mark these
+        self.counts.cancel()
         self.model.set_rows([])
         self.refresh(check_files=True)
 
@@ -256,11 +258,14 @@ class LibraryPanel(QWidget):
             return
         # a newer request replaces a pending one: it must also do the file check that one asked
         self._check_files = self._check_files or check_files
-        coder_id = coder.id
-        self.reader.request(lambda: library_rows(project, coder_id), self._got_rows)
+        # the clips first (quick), then the counts (a grouped query over every annotation)
+        self.reader.request(lambda: library_rows(project, None), self._got_rows)
 
     def _got_rows(self, rows: list[ClipRow]) -> None:
         check_files, self._check_files = self._check_files, False
+        counts = {row.video.id: row.mine for row in self.model.rows}
+        if counts:  # keep the counts shown until they have been counted again
+            rows = [replace(row, mine=counts.get(row.video.id)) for row in rows]
         known = {row.video.id: row.missing for row in self.model.rows}
         if known:  # keep the marks until the files have been checked again
             rows = [_with_missing(row, known) if known.get(row.video.id) else row for row in rows]
@@ -269,6 +274,7 @@ class LibraryPanel(QWidget):
         self.table.verticalScrollBar().setValue(scroll)
         self._show_current(self.workspace.clip, scroll_to=False)
         project = self.workspace.project
+        self._refresh_counts()
         if check_files and project is not None:
             videos = [row.video for row in rows]
             self.files.request(lambda: missing_files(project, videos), self.model.set_missing)
@@ -282,11 +288,10 @@ class LibraryPanel(QWidget):
 
     def _refresh_counts(self) -> None:
         project, coder = self.workspace.project, self.workspace.coder
-        if project is None or coder is None or not self.model.rows or not self.reader.idle:
-            self.refresh(check_files=False)
+        if project is None or coder is None:
             return
         coder_id = coder.id
-        self.reader.request(lambda: annotation_counts(project, coder_id), self.model.set_counts)
+        self.counts.request(lambda: annotation_counts(project, coder_id), self.model.set_counts)
 
     def _on_filter(self, text: str) -> None:
         self.model.set_filter(text)
@@ -294,8 +299,8 @@ class LibraryPanel(QWidget):
 
     @property
     def idle(self) -> bool:
-        """True when the rows and file checks asked for have arrived (tests, benchmarks)."""
-        return self.reader.idle and self.files.idle
+        """True when the rows, counts and file checks asked for have arrived (tests, benchmarks)."""
+        return self.reader.idle and self.files.idle and self.counts.idle
 
     def visible_clips(self) -> list[Video]:
         """Clips in the order shown (filtered and sorted): PageUp/PageDown follow this order."""
