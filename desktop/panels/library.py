@@ -11,7 +11,6 @@ per-comparison calls into Python would take far longer.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +42,6 @@ Index = QModelIndex | QPersistentModelIndex
 __all__ = ["ClipRow", "LibraryModel", "LibraryPanel"]
 
 
-def _sort_key(column: int):  # type: ignore[no-untyped-def]
-    """The key a column sorts by."""
-    return (
-        lambda row: row.video.file_name.lower(),
-        lambda row: row.video.duration_s,
-        lambda row: row.transcript,
-        lambda row: -1 if row.mine is None else row.mine,
-    )[column]
-
-
 TRANSCRIPT_TEXT = {"": "–", "ok": "yes", "no_speech": "silent"}
 MISSING_COLOUR = QColor("#d9822b")  # warning orange, readable on light and dark rows
 
@@ -67,6 +56,9 @@ class LibraryModel(QAbstractTableModel):
         super().__init__()
         self.rows: list[ClipRow] = []
         self.shown: list[int] = []
+        # kept apart from the rows: they arrive later, and replacing 5,000 rows costs time
+        self.counts: dict[int, int] | None = None  # my annotations by video id, once counted
+        self.missing: dict[int, Path] = {}  # where missing files should be, by video id
         self._filter = ""
         self._sort: tuple[int, bool] = (0, False)  # column, descending
         self._position: dict[int, int] = {}  # video id -> shown row
@@ -93,33 +85,38 @@ class LibraryModel(QAbstractTableModel):
 
     def set_counts(self, counts: dict[int, int]) -> None:
         """Show fresh annotation counts (``counts`` by video id; absent means 0)."""
-        self.rows = [
-            row
-            if row.mine == counts.get(row.video.id, 0)
-            else replace(row, mine=counts.get(row.video.id, 0))
-            for row in self.rows
-        ]
+        self.counts = counts
         if self._sort[0] == 3:  # sorted by count: the order may change
-            self.sort(
-                3, Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
-            )
+            order = Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
+            self.sort(3, order)
         elif self.shown:
             self.dataChanged.emit(self.index(0, 3), self.index(len(self.shown) - 1, 3))
 
     def set_missing(self, missing: dict[int, Path]) -> None:
         """Mark the clips whose file is missing (``missing`` by video id), unmark the others."""
-        self.rows = [
-            row if row.missing == missing.get(row.video.id) else _with_missing(row, missing)
-            for row in self.rows
-        ]
+        self.missing = missing
         if self.shown:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.shown) - 1, 0))
+
+    def mine(self, video_id: int) -> int | None:
+        """My annotation count of a video, None until counted."""
+        return None if self.counts is None else self.counts.get(video_id, 0)
+
+    def _sort_key(self, column: int):  # type: ignore[no-untyped-def]
+        """The key a column sorts by (uncounted sorts first)."""
+        counts = self.counts or {}
+        return (
+            lambda row: row.video.file_name.lower(),
+            lambda row: row.video.duration_s,
+            lambda row: row.transcript,
+            lambda row: counts.get(row.video.id, 0 if self.counts is not None else -1),
+        )[column]
 
     def _arrange(self) -> None:
         text, rows = self._filter, self.rows
         keep = [i for i, row in enumerate(rows) if text in row.video.file_name.lower()]
         column, descending = self._sort
-        key = _sort_key(column)
+        key = self._sort_key(column)
         # ties keep import order, also when descending
         self.shown = sorted(keep, key=lambda i: key(rows[i]), reverse=descending)
         self._position = {rows[i].video.id: r for r, i in enumerate(self.shown)}
@@ -151,12 +148,13 @@ class LibraryModel(QAbstractTableModel):
                 row.video.file_name,
                 timecode(row.video.duration_s)[3:-2],  # mm:ss.s
                 TRANSCRIPT_TEXT.get(row.transcript, row.transcript),
-                "…" if row.mine is None else str(row.mine),
+                _count_text(self.mine(row.video.id)),
             )[column]
         if role == Qt.ItemDataRole.UserRole:
-            return _sort_key(column)(row)
-        if row.missing is not None and column == 0:
-            missing = self._missing_data(row.missing, role)
+            return self._sort_key(column)(row)
+        where = self.missing.get(row.video.id) if column == 0 else None
+        if where is not None:
+            missing = self._missing_data(where, role)
             if missing is not None:
                 return missing
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3):
@@ -188,8 +186,8 @@ class LibraryModel(QAbstractTableModel):
         return None
 
 
-def _with_missing(row: ClipRow, missing: dict[int, Path]) -> ClipRow:
-    return ClipRow(row.video, row.transcript, row.mine, missing.get(row.video.id))
+def _count_text(count: int | None) -> str:
+    return "…" if count is None else str(count)
 
 
 class LibraryPanel(QWidget):
@@ -207,7 +205,7 @@ class LibraryPanel(QWidget):
         self.model = LibraryModel()
         self.reader = LatestReader("library", self)
         self.files = LatestReader("library-files", self)
-        self.counts = LatestReader("library-counts", self)
+        self.counter = LatestReader("library-counts", self)
         self._check_files = False
         self._syncing = False  # True while showing the current clip: not a user's choice
         self.filter = QLineEdit(placeholderText="Filter clips…", clearButtonEnabled=True)
@@ -246,7 +244,8 @@ class LibraryPanel(QWidget):
 
     def _on_project(self) -> None:
         self.files.cancel()  # the previous project's files and counts must not mark these
-        self.counts.cancel()
+        self.counter.cancel()
+        self.model.counts, self.model.missing = None, {}
         self.model.set_rows([])
         self.refresh(check_files=True)
 
@@ -263,12 +262,7 @@ class LibraryPanel(QWidget):
 
     def _got_rows(self, rows: list[ClipRow]) -> None:
         check_files, self._check_files = self._check_files, False
-        counts = {row.video.id: row.mine for row in self.model.rows}
-        if counts:  # keep the counts shown until they have been counted again
-            rows = [replace(row, mine=counts.get(row.video.id)) for row in rows]
-        known = {row.video.id: row.missing for row in self.model.rows}
-        if known:  # keep the marks until the files have been checked again
-            rows = [_with_missing(row, known) if known.get(row.video.id) else row for row in rows]
+        # the model keeps its counts and missing marks until they are read again
         scroll = self.table.verticalScrollBar().value()
         self.model.set_rows(rows)
         self.table.verticalScrollBar().setValue(scroll)
@@ -291,7 +285,7 @@ class LibraryPanel(QWidget):
         if project is None or coder is None:
             return
         coder_id = coder.id
-        self.counts.request(lambda: annotation_counts(project, coder_id), self.model.set_counts)
+        self.counter.request(lambda: annotation_counts(project, coder_id), self.model.set_counts)
 
     def _on_filter(self, text: str) -> None:
         self.model.set_filter(text)
@@ -300,7 +294,7 @@ class LibraryPanel(QWidget):
     @property
     def idle(self) -> bool:
         """True when the rows, counts and file checks asked for have arrived (tests, benchmarks)."""
-        return self.reader.idle and self.files.idle and self.counts.idle
+        return self.reader.idle and self.files.idle and self.counter.idle
 
     def visible_clips(self) -> list[Video]:
         """Clips in the order shown (filtered and sorted): PageUp/PageDown follow this order."""
