@@ -40,6 +40,7 @@ from ..coding import CodingController
 from ..playback import Playback
 from ..queries import LatestReader, active_codes
 from ..workspace import Workspace
+from .delegate import ValueDelegate
 from .model import HEADERS, PAGE_SIZE, AnnotationTableModel
 
 # initial column widths from sample texts (users can resize; measuring rows would stall the UI)
@@ -119,6 +120,7 @@ class AnnotationTablePanel(QWidget):
     def _make_table(self) -> AnnotationTable:
         table = AnnotationTable(self)
         table.setModel(self.model)
+        table.setItemDelegate(ValueDelegate(self.model, table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(
@@ -206,7 +208,9 @@ class AnnotationTablePanel(QWidget):
         self.code_filter.blockSignals(True)
         self.code_filter.clear()
         self.code_filter.addItem("All codes", None)
-        for code in active_codes(project) if project is not None else []:
+        codes = active_codes(project) if project is not None else []
+        self.model.codes = {code.id: code for code in codes}
+        for code in codes:
             if code.kind in ("point", "interval"):
                 self.code_filter.addItem(code.label, code.id)
         found = self.code_filter.findData(current)
