@@ -61,7 +61,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
         window, project, "Find &missing videos…", window.missing.ask_folder
     )
     project.addSeparator()
-    actions["quit"] = _action(window, project, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    actions["quit"] = _action(window, project, "&Quit", window.close, "Ctrl+Q")  # on every platform
 
     edit = bar.addMenu("&Edit")
     actions["undo"] = _action(window, edit, "Undo", window.coding.undo, "Ctrl+Z")
