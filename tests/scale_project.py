@@ -118,28 +118,38 @@ def _row(rng, video, times, codes, coders, now) -> tuple:  # type: ignore[no-unt
 
 class GapProbe:
     """Measures how long the Qt event loop stays away: a 5 ms timer records the largest gap
-    between its ticks (a stall of the UI thread shows up as a gap that long)."""
+    between its ticks (a stall of the UI thread shows up as a gap that long).
+
+    Beside each wall-clock gap it records the CPU time the UI thread itself used in it, which
+    tells the UI thread's own work apart from waiting for a core on a loaded machine (or for
+    the interpreter lock while a worker runs Python).
+    """
 
     def __init__(self, interval_ms: int = 5) -> None:
         from PySide6.QtCore import QTimer
 
         self.timer = QTimer(interval=interval_ms)
         self.timer.timeout.connect(self._tick)
-        self.gaps: list[float] = []
-        self._last = 0.0
+        self.gaps: list[tuple[float, float]] = []  # (wall, UI-thread CPU) seconds
+        self._last = (0.0, 0.0)
 
     def start(self) -> GapProbe:
-        self.gaps, self._last = [], time.perf_counter()
+        self.gaps, self._last = [], (time.perf_counter(), time.thread_time())
         self.timer.start()
         return self
 
     def _tick(self) -> None:
-        now = time.perf_counter()
-        self.gaps.append(now - self._last)
+        now = (time.perf_counter(), time.thread_time())
+        self.gaps.append((now[0] - self._last[0], now[1] - self._last[1]))
         self._last = now
 
     def stop(self) -> float:
         """Stop; return the largest gap in milliseconds."""
         self.timer.stop()
         self._tick()
-        return max(self.gaps, default=0.0) * 1000
+        return max(wall for wall, _cpu in self.gaps) * 1000
+
+    @property
+    def busiest_ms(self) -> float:
+        """The most CPU the UI thread spent in one gap, in milliseconds."""
+        return max((cpu for _wall, cpu in self.gaps), default=0.0) * 1000

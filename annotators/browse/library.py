@@ -24,14 +24,15 @@ class ClipRow:
 
     video: Video
     transcript: str  # "", "ok" or "no_speech"
-    mine: int
+    mine: int | None  # None: not counted (yet)
     missing: Path | None = None  # where the file should be, when it is not there
 
 
-def library_rows(project: Project, coder_id: int) -> list[ClipRow]:
+def library_rows(project: Project, coder_id: int | None) -> list[ClipRow]:
     """Every video of ``project`` in import order, with its current transcript's status and
-    the number of annotations ``coder_id`` made in it. Files are not checked (``missing`` None).
-    """
+    the number of annotations ``coder_id`` made in it (``mine`` None when ``coder_id`` is None:
+    counting a million annotations takes a while, see :func:`annotation_counts`). Files are
+    not checked (``missing`` None)."""
     with project.session() as session:
         videos = list(session.exec(select(Video).order_by(Video.id)))
         states = dict(
@@ -39,6 +40,8 @@ def library_rows(project: Project, coder_id: int) -> list[ClipRow]:
                 select(Transcript.video_id, Transcript.status).where(Transcript.is_current)
             ).all()
         )
+    if coder_id is None:
+        return [ClipRow(v, states.get(v.id, ""), None) for v in videos]
     counts = annotation_counts(project, coder_id)
     return [ClipRow(v, states.get(v.id, ""), counts.get(v.id, 0)) for v in videos]
 

@@ -14,7 +14,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from annotators.browse import AnnotationQuery, AnnotationRow
+from annotators.codebook.values import value_label
 from annotators.export.timecode import timecode
+from annotators.store.models import Code
 
 from .pages import PageLoader
 
@@ -22,7 +24,8 @@ PAGE_SIZE = 500
 HEADERS = ("Clip", "Code", "Coder", "Start", "End", "Start time", "End time", "Value", "Note",
            "Source")  # fmt: skip
 # one per annotators.browse.COLUMNS entry; the fields a coder may edit in place
-EDITABLE = {3: "start_frame", 4: "end_frame", 7: "value", 8: "note"}
+VALUE_COLUMN = 7
+EDITABLE = {3: "start_frame", 4: "end_frame", VALUE_COLUMN: "value", 8: "note"}
 LOADING = "…"
 Index = QModelIndex | QPersistentModelIndex
 EditHandler = Callable[[int, str, Any], None]
@@ -57,6 +60,7 @@ class AnnotationTableModel(QAbstractTableModel):
         self.query = AnnotationQuery()
         self.total = 0
         self.pages: dict[int, list[AnnotationRow]] = {}
+        self.codes: dict[int, Code] = {}  # the codebook's codes by id: value labels, editors
         self.loader = PageLoader(self)
         self.loader.page_loaded.connect(self._on_page)
         self._generation = 0
@@ -83,6 +87,11 @@ class AnnotationTableModel(QAbstractTableModel):
             return None
         offset = row % PAGE_SIZE
         return page[offset] if offset < len(page) else None
+
+    def code_at(self, row: int) -> Code | None:
+        """The code of the annotation on ``row`` (None while loading or not in the codebook)."""
+        annotation = self.row_at(row)
+        return None if annotation is None else self.codes.get(annotation.code_id)
 
     def find(self, annotation_id: int) -> int | None:
         """The row of a loaded annotation, None when not (yet) loaded."""
@@ -118,7 +127,10 @@ class AnnotationTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
         if index.column() in EDITABLE and self.row_at(index.row()) is not None:
-            flags |= Qt.ItemFlag.ItemIsEditable
+            code = self.code_at(index.row())
+            valued = code is not None and code.value_type != "presence"
+            if index.column() != VALUE_COLUMN or valued:  # a presence code has no value
+                flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -129,7 +141,10 @@ class AnnotationTableModel(QAbstractTableModel):
             if row is None:
                 return LOADING if column == 0 else ""
             value = _cells(row)[column]
-            return str(value) if role == Qt.ItemDataRole.DisplayRole else value
+            if role == Qt.ItemDataRole.EditRole:
+                return value
+            code = self.codes.get(row.code_id) if column == VALUE_COLUMN else None
+            return value_label(code, row.value) if code is not None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 4, 5, 6):
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole and row is not None and column in (0, 8):

@@ -40,10 +40,12 @@ from ..coding import CodingController
 from ..playback import Playback
 from ..queries import LatestReader, active_codes, visible_coders
 from ..workspace import Workspace
+from .delegate import ValueDelegate
 from .model import HEADERS, PAGE_SIZE, AnnotationTableModel
 
-# initial column widths, in characters (users can resize; measuring rows would stall the UI)
-WIDTHS = (14, 12, 8, 6, 6, 11, 11, 8, 14, 8)
+# initial column widths from sample texts (users can resize; measuring rows would stall the UI)
+SAMPLES = ("clip_00000.mp4", "Problem statement", "Coder", "99999", "99999", "00:00:00.000",
+           "00:00:00.000", "family_member", "a short note here", "imported")  # fmt: skip
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -105,19 +107,20 @@ class AnnotationTablePanel(QWidget):
         self.text_filter.textChanged.connect(lambda _text: self.refresh())
         self.count = QLabel()
         self.table = self._make_table()
-        filters = QHBoxLayout()
-        filters.addWidget(self.whole_project)
-        filters.addWidget(self.code_filter, 1)
-        filters.addWidget(self.text_filter, 2)
+        scope = QHBoxLayout()  # two rows: the dock is often narrow (beside the codebook)
+        scope.addWidget(self.whole_project)
+        scope.addWidget(self.code_filter, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(filters)
+        layout.addLayout(scope)
+        layout.addWidget(self.text_filter)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
 
     def _make_table(self) -> AnnotationTable:
         table = AnnotationTable(self)
         table.setModel(self.model)
+        table.setItemDelegate(ValueDelegate(self.model, table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(
@@ -134,9 +137,9 @@ class AnnotationTablePanel(QWidget):
         header.setSectionsClickable(True)
         header.setSortIndicator(3, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort)
-        char = table.fontMetrics().averageCharWidth()
-        for column, width in enumerate(WIDTHS):
-            header.resizeSection(column, width * char + 12)
+        metrics = table.fontMetrics()
+        for column, sample in enumerate(SAMPLES):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 14)
         header.setStretchLastSection(True)
         table.setColumnHidden(0, True)  # the clip is shown only for the whole project
         table.selectionModel().currentRowChanged.connect(lambda index, _old: self._activate(index))
@@ -207,7 +210,9 @@ class AnnotationTablePanel(QWidget):
         self.code_filter.blockSignals(True)
         self.code_filter.clear()
         self.code_filter.addItem("All codes", None)
-        for code in active_codes(project) if project is not None else []:
+        codes = active_codes(project) if project is not None else []
+        self.model.codes = {code.id: code for code in codes}
+        for code in codes:
             if code.kind in ("point", "interval"):
                 self.code_filter.addItem(code.label, code.id)
         found = self.code_filter.findData(current)

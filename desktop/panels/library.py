@@ -14,7 +14,6 @@ per-comparison calls into Python would take far longer.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -61,17 +60,6 @@ Index = QModelIndex | QPersistentModelIndex
 __all__ = ["ClipRow", "LibraryModel", "LibraryPanel"]
 
 
-def _sort_key(column: int, done: dict[int, bool]):  # type: ignore[no-untyped-def]
-    """The key a column sorts by (``done``: my done marks by video id)."""
-    return (
-        lambda row: row.video.file_name.lower(),
-        lambda row: row.video.duration_s,
-        lambda row: row.transcript,
-        lambda row: row.mine,
-        lambda row: int(done.get(row.video.id, -1)),
-    )[column]
-
-
 def done_marks(project: Project, coder: str) -> dict[int, bool]:
     """My done mark per assigned video id (a clip of several rounds is done when all are)."""
     marks: dict[int, bool] = {}
@@ -96,6 +84,9 @@ class LibraryModel(QAbstractTableModel):
         self.shown: list[int] = []
         self.done: dict[int, bool] = {}  # my done marks by video id (assigned clips only)
         self.only_mine = False
+        # kept apart from the rows: they arrive later, and replacing 5,000 rows costs time
+        self.counts: dict[int, int] | None = None  # my annotations by video id, once counted
+        self.missing: dict[int, Path] = {}  # where missing files should be, by video id
         self._filter = ""
         self._sort: tuple[int, bool] = (0, False)  # column, descending
         self._position: dict[int, int] = {}  # video id -> shown row
@@ -136,27 +127,33 @@ class LibraryModel(QAbstractTableModel):
 
     def set_counts(self, counts: dict[int, int]) -> None:
         """Show fresh annotation counts (``counts`` by video id; absent means 0)."""
-        self.rows = [
-            row
-            if row.mine == counts.get(row.video.id, 0)
-            else replace(row, mine=counts.get(row.video.id, 0))
-            for row in self.rows
-        ]
+        self.counts = counts
         if self._sort[0] == 3:  # sorted by count: the order may change
-            self.sort(
-                3, Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
-            )
+            order = Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
+            self.sort(3, order)
         elif self.shown:
             self.dataChanged.emit(self.index(0, 3), self.index(len(self.shown) - 1, 3))
 
     def set_missing(self, missing: dict[int, Path]) -> None:
         """Mark the clips whose file is missing (``missing`` by video id), unmark the others."""
-        self.rows = [
-            row if row.missing == missing.get(row.video.id) else _with_missing(row, missing)
-            for row in self.rows
-        ]
+        self.missing = missing
         if self.shown:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.shown) - 1, 0))
+
+    def mine(self, video_id: int) -> int | None:
+        """My annotation count of a video, None until counted."""
+        return None if self.counts is None else self.counts.get(video_id, 0)
+
+    def _sort_key(self, column: int):  # type: ignore[no-untyped-def]
+        """The key a column sorts by (uncounted sorts first)."""
+        counts = self.counts or {}
+        return (
+            lambda row: row.video.file_name.lower(),
+            lambda row: row.video.duration_s,
+            lambda row: row.transcript,
+            lambda row: counts.get(row.video.id, 0 if self.counts is not None else -1),
+            lambda row: int(self.done.get(row.video.id, -1)),
+        )[column]
 
     def _arrange(self) -> None:
         text, rows = self._filter, self.rows
@@ -167,7 +164,7 @@ class LibraryModel(QAbstractTableModel):
             if text in row.video.file_name.lower() and (mine is None or row.video.id in mine)
         ]
         column, descending = self._sort
-        key = _sort_key(column, self.done)
+        key = self._sort_key(column)
         # ties keep import order, also when descending
         self.shown = sorted(keep, key=lambda i: key(rows[i]), reverse=descending)
         self._position = {rows[i].video.id: r for r, i in enumerate(self.shown)}
@@ -203,13 +200,14 @@ class LibraryModel(QAbstractTableModel):
                 row.video.file_name,
                 timecode(row.video.duration_s)[3:-2],  # mm:ss.s
                 TRANSCRIPT_TEXT.get(row.transcript, row.transcript),
-                str(row.mine),
+                _count_text(self.mine(row.video.id)),
                 DONE_TEXT[self.done.get(row.video.id)],
             )[column]
         if role == Qt.ItemDataRole.UserRole:
-            return _sort_key(column, self.done)(row)
-        if row.missing is not None and column == 0:
-            missing = self._missing_data(row.missing, role)
+            return self._sort_key(column)(row)
+        where = self.missing.get(row.video.id) if column == 0 else None
+        if where is not None:
+            missing = self._missing_data(where, role)
             if missing is not None:
                 return missing
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3, DONE):
@@ -242,8 +240,8 @@ class LibraryModel(QAbstractTableModel):
         return None
 
 
-def _with_missing(row: ClipRow, missing: dict[int, Path]) -> ClipRow:
-    return ClipRow(row.video, row.transcript, row.mine, missing.get(row.video.id))
+def _count_text(count: int | None) -> str:
+    return "…" if count is None else str(count)
 
 
 class LibraryPanel(QWidget):
@@ -262,6 +260,7 @@ class LibraryPanel(QWidget):
         self.reader = LatestReader("library", self)
         self.files = LatestReader("library-files", self)
         self.marks = LatestReader("library-done", self)
+        self.counter = LatestReader("library-counts", self)
         self._check_files = False
         self._syncing = False  # True while showing the current clip: not a user's choice
         self.filter = QLineEdit(placeholderText="Filter clips…", clearButtonEnabled=True)
@@ -348,7 +347,9 @@ class LibraryPanel(QWidget):
         self._show_current(self.workspace.clip)
 
     def _on_project(self) -> None:
-        self.files.cancel()  # a check of the previous project's files must not mark these
+        self.files.cancel()  # the previous project's files and counts must not mark these
+        self.counter.cancel()
+        self.model.counts, self.model.missing = None, {}
         self.model.set_rows([])
         self.refresh(check_files=True)
 
@@ -360,20 +361,19 @@ class LibraryPanel(QWidget):
             return
         # a newer request replaces a pending one: it must also do the file check that one asked
         self._check_files = self._check_files or check_files
-        coder_id = coder.id
-        self.reader.request(lambda: library_rows(project, coder_id), self._got_rows)
+        # the clips first (quick), then the counts (a grouped query over every annotation)
+        self.reader.request(lambda: library_rows(project, None), self._got_rows)
         self._refresh_done()
 
     def _got_rows(self, rows: list[ClipRow]) -> None:
         check_files, self._check_files = self._check_files, False
-        known = {row.video.id: row.missing for row in self.model.rows}
-        if known:  # keep the marks until the files have been checked again
-            rows = [_with_missing(row, known) if known.get(row.video.id) else row for row in rows]
+        # the model keeps its counts and missing marks until they are read again
         scroll = self.table.verticalScrollBar().value()
         self.model.set_rows(rows)
         self.table.verticalScrollBar().setValue(scroll)
         self._show_current(self.workspace.clip, scroll_to=False)
         project = self.workspace.project
+        self._refresh_counts()
         if check_files and project is not None:
             videos = [row.video for row in rows]
             self.files.request(lambda: missing_files(project, videos), self.model.set_missing)
@@ -389,11 +389,10 @@ class LibraryPanel(QWidget):
 
     def _refresh_counts(self) -> None:
         project, coder = self.workspace.project, self.workspace.coder
-        if project is None or coder is None or not self.model.rows or not self.reader.idle:
-            self.refresh(check_files=False)
+        if project is None or coder is None:
             return
         coder_id = coder.id
-        self.reader.request(
+        self.counter.request(
             lambda: annotation_counts(project, coder_id, viewer_id=coder_id), self.model.set_counts
         )
 
@@ -403,8 +402,8 @@ class LibraryPanel(QWidget):
 
     @property
     def idle(self) -> bool:
-        """True when the rows and file checks asked for have arrived (tests, benchmarks)."""
-        return self.reader.idle and self.files.idle and self.marks.idle
+        """True when the rows, counts, done marks and file checks asked for have arrived."""
+        return self.reader.idle and self.files.idle and self.counter.idle and self.marks.idle
 
     def visible_clips(self) -> list[Video]:
         """Clips in the order shown (filtered and sorted): PageUp/PageDown follow this order."""

@@ -22,15 +22,15 @@ def stored(window) -> dict[int, Annotation]:  # type: ignore[no-untyped-def]
         return {row.id: row for row in session.exec(select(Annotation))}
 
 
-def coded(qtbot, window, rows: list[tuple[str, str, int, int | None]]) -> None:  # type: ignore[no-untyped-def]
-    """Store ``(clip file name, code key, start, end)`` annotations of mine, as an import
-    would (one coding operation on the writer thread), and wait until the table shows them."""
+def coded(qtbot, window, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def]
+    """Store ``(clip file name, code key, start, end[, value])`` annotations of mine, as an
+    import would (one coding operation on the writer thread); wait until the table shows them."""
     clips = {clip.file_name: clip.id for clip in window.library.visible_clips()}
     coder = window.workspace.coder.id
     batch = [
         {"video_id": clips[clip], "code_id": code_id(window, key), "coder_id": coder,
-         "start_frame": start, "end_frame": end, "source": "manual"}
-        for clip, key, start, end in rows
+         "start_frame": start, "end_frame": end, "source": "manual", "value": value[0]}
+        for clip, key, start, end, *value in [(*row, None) for row in rows]
     ]  # fmt: skip
     coding = window.coding.coding
     window.workspace.run(lambda: coding.bulk_create_annotations(batch), "annotations")
@@ -169,3 +169,27 @@ def test_alt_arrows_jump_to_the_next_and_previous_annotation(qtbot, loaded) -> N
     press(qtbot, window, Key.Key_Left, alt)
     qtbot.waitUntil(lambda: window.playback.current == 10, timeout=5000)
     assert window.workspace.selection == ids[2]
+
+
+def test_value_cells_show_labels_and_edit_with_the_codes_values(qtbot, loaded) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    window, panel = loaded, loaded.annotations
+    coded(qtbot, window, [("a_story.mp4", "character_introduction", 2, 9, "self"),
+                          ("a_story.mp4", "cta_donate", 12, None)])  # fmt: skip
+    wait_rows(qtbot, panel, 2)
+    assert shown(panel, 7) == ["Self", ""]  # the option's label, as the inspector shows it
+    model = panel.model
+    assert not model.flags(model.index(1, 7)) & Qt.ItemFlag.ItemIsEditable  # presence only
+    table = panel.table
+    table.setFocus()
+    table.setCurrentIndex(model.index(0, 7))
+    qtbot.keyClick(table, Key.Key_F2)
+    editor = table.findChild(QComboBox)
+    assert editor is not None and editor.currentData() == "self"
+    editor.hidePopup()
+    editor.setCurrentIndex(editor.findData("family_member"))
+    editor.activated.emit(editor.currentIndex())  # what picking an entry does
+    qtbot.waitUntil(lambda: not window.workspace.ops.busy and panel.idle, timeout=5000)
+    assert [a.value for a in stored(window).values() if a.end_frame == 9] == ["family_member"]
+    assert shown(panel, 7) == ["Family member", ""]

@@ -81,8 +81,8 @@ def test_no_coding_panel_shows_another_coders_work_in_blind_mode(qtbot, ana_wind
         bar_ids = {bar.annotation_id for bar in window.timeline.timeline.bars}
         assert bar_ids <= set(study["ids"]["Ana"])  # timeline: mine only
         assert window.clip_vars.values == {study["tone"]: "4"}  # clip variables: mine only
-        rows = {row.video.id: row for row in window.library.model.rows}
-        assert rows[video_id].mine == 1  # library count: mine only (Ben has 2 here)
+        qtbot.waitUntil(lambda v=video_id: window.library.model.mine(v) is not None, timeout=5000)
+        assert window.library.model.mine(video_id) == 1  # library count: mine only (Ben has 2)
         for ben_id in study["ids"]["Ben"]:  # the inspector refuses Ben's annotation
             ws.select(ben_id)
             assert window.inspector.row is None
