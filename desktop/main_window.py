@@ -38,6 +38,7 @@ from .panels.transcript import TranscriptPanel
 from .playback import Playback
 from .projects import open_or_create, startup_project_path
 from .relink import MissingClipNotice
+from .review import ReviewPanel
 from .timeline_panel import TimelinePanel
 from .workspace import Workspace
 
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookPanel(self.workspace, self.coding)
         self.clip_vars = ClipVariablesPanel(self.workspace, self.coding)
         self.inspector = InspectorPanel(self.workspace, self.playback, self.coding)
+        self.review = ReviewPanel(self.workspace, self.playback)  # Study ▸ Review view
         self.job_bar = JobBar()  # import, relink search, transcription
         self.export_bar = JobBar()  # exports run beside those
         self._compose()
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(centre)
         main.addWidget(scroll)
+        main.addWidget(self.review)
+        self.review.hide()
+        self._coding_only = [scroll]  # hidden in the review view (with the coding docks)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 1)
         main.setSizes([560, 380])
@@ -99,7 +104,8 @@ class MainWindow(QMainWindow):
         )
         self.tabifyDockWidget(codebook, clip_vars)
         codebook.raise_()
-        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        inspector = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._coding_only += [codebook, clip_vars, inspector]
         self.statusBar().addPermanentWidget(self.export_bar)
         self.statusBar().addPermanentWidget(self.job_bar)
         self._fit_to_screen()
@@ -108,6 +114,12 @@ class MainWindow(QMainWindow):
         """Start at a comfortable size, but never larger than the screen (laptops: 1366x768)."""
         available = self.screen().availableGeometry()
         self.resize(min(1560, available.width()), min(960, available.height()))
+
+    def set_review_mode(self, on: bool) -> None:
+        """Show the lead's review of every coder's work instead of my coding panels."""
+        for widget in self._coding_only:
+            widget.setVisible(not on)
+        self.review.setVisible(on)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

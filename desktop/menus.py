@@ -125,6 +125,10 @@ def build(window: MainWindow) -> dict[str, QAction]:
         window, export, "&All transcripts…", lambda: exporting.export_all_transcripts(window)
     )
 
+    from .review import build_study_menu  # Study menu: reliability and the review view
+
+    build_study_menu(window, bar, actions)
+
     view = bar.addMenu("&View")
     timeline = window.timeline.timeline
     actions["zoom_in"] = _action(

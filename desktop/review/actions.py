@@ -1,0 +1,46 @@
+"""The Study menu: the reliability report and the switch to the review view.
+
+Takes the window's parts it needs (workspace, review panel, the switch) instead of importing
+the main window, as :mod:`desktop.menus` does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenuBar
+
+from .reliability_dialog import ReliabilityDialog
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+
+def open_reliability(window: MainWindow) -> ReliabilityDialog | None:
+    """Show the reliability dialog for the open project and compute the full report."""
+    if window.workspace.project is None:
+        return None
+    dialog = ReliabilityDialog(window.workspace, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    dialog.compute()
+    return dialog
+
+
+def build_study_menu(window: MainWindow, bar: QMenuBar, actions: dict[str, QAction]) -> None:
+    """Add Study ▸ Reliability…, Review view and Take into ``bar``; register them in ``actions``."""
+    study = bar.addMenu("&Study")
+    reliability = QAction("&Reliability…", window)
+    reliability.triggered.connect(lambda _checked=False: open_reliability(window))
+    review = QAction("Re&view view (every coder's work)", window, checkable=True)
+    review.setShortcut(QKeySequence("Ctrl+Shift+R"))
+    review.toggled.connect(window.set_review_mode)
+    take = QAction("&Take the selected value or annotation", window, enabled=False)
+    take.setShortcut(QKeySequence("Ctrl+Return"))
+    take.triggered.connect(lambda _checked=False: window.review.take())
+    review.toggled.connect(take.setEnabled)
+    for name, action in (("reliability", reliability), ("review", review), ("take", take)):
+        study.addAction(action)
+        actions[name] = action

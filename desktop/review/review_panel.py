@@ -1,0 +1,368 @@
+"""The review view: one clip's work by every coder side by side, and the reviewer's consensus.
+
+For the current clip it shows the disagreements first (click one to seek the player there),
+each coder's clip values in columns beside the consensus column (disputed variables on top),
+one timeline track per coder for each code with the consensus track under them, and the
+provenance of every consensus row. The reviewer takes a coder's value or annotation (Take,
+Ctrl+Return), edits a consensus row, or enters a new one; each decision runs on the
+workspace's writer thread through :mod:`desktop.review.adjudicate`. Blind mode does not
+apply here: this view is for the lead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotators.codebook.values import value_label
+from annotators.store.models import Annotation, ClipValue, Code, Coder
+
+from ..playback import Playback
+from ..workspace import Workspace
+from . import adjudicate
+from .dialogs import AnnotationDialog, ValueDialog
+from .disagreements import Disagreement, DisagreementFinder
+from .review_data import ClipReview, clip_review
+from .review_timeline import ReviewTimeline, review_rows
+
+DISPUTED = QColor("#fde2c4")
+CONSENSUS_HEADER = "Consensus"
+
+
+def disagreement_text(item: Disagreement, labels: dict[str, str], times: Any) -> str:
+    """``Primary cause — Ana: Health · Ben: Environment`` (with ``at 1.20 s (frame 30)``)."""
+    where = "" if item.frame is None else f" at {times(item.frame):.2f} s (frame {item.frame})"
+    shown = " · ".join(f"{who}: {value if value is not None else '—'}"
+                       for who, value in item.values.items())  # fmt: skip
+    return f"{labels.get(item.code_key, item.code_key)}{where} — {shown}"
+
+
+def provenance_text(record: Any, names: dict[int, str], uids: dict[str, str]) -> str:
+    """One consensus record as a line: what, how, from whom, by whom, when, why."""
+    what = uids.get(record.target_uid, "row")
+    source = names.get(record.source_coder_id) if record.source_coder_id else None
+    how = {"taken": f"taken from {source}", "edited": f"taken from {source}, edited",
+           "new": "entered new"}.get(record.action, record.action)  # fmt: skip
+    when = record.created_at.strftime("%Y-%m-%d %H:%M")
+    note = f" — “{record.note}”" if record.note else ""
+    return f"{what}: {how} by {names.get(record.reviewer_id, '?')}, {when}{note}"
+
+
+class ReviewPanel(QWidget):
+    """The lead's review of the workspace's current clip (see the module docstring)."""
+
+    def __init__(self, workspace: Workspace, playback: Playback, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.workspace, self.playback = workspace, playback
+        self.review: ClipReview | None = None
+        self.disagreements: list[Disagreement] = []
+        self.picked: ClipValue | Annotation | None = None
+        self._value_codes: list[Code] = []  # rows of the values table
+        self._value_layers: list[Coder | None] = []  # its columns (None: no consensus yet)
+        self.finder = DisagreementFinder(self)
+        self._build()
+        self._connect()
+
+    # -- composition --------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel(wordWrap=True)
+        self.disagreement_list = QListWidget()
+        self.disagreement_list.setWordWrap(True)
+        self.values = QTableWidget(0, 0)
+        self.values.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.values.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.values.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.timeline = ReviewTimeline()
+        timeline_scroll = QScrollArea(widgetResizable=True)
+        timeline_scroll.setWidget(self.timeline)
+        timeline_scroll.setMinimumHeight(90)
+        self.provenance = QListWidget()
+        self.note = QLineEdit(placeholderText="note for the next decision (why)")
+        self.take_button = QPushButton("Take (Ctrl+Return)", clicked=self.take, enabled=False)
+        self.edit_button = QPushButton("Edit consensus…", clicked=self.edit, enabled=False)
+        self.new_button = QPushButton("New consensus annotation…", clicked=self.new_annotation)
+        left = self._column(QLabel("<b>Disagreements</b>"), self.disagreement_list,
+                            QLabel("<b>Consensus provenance</b>"), self.provenance)  # fmt: skip
+        actions = QHBoxLayout()
+        for widget in (self.note, self.take_button, self.edit_button, self.new_button):
+            actions.addWidget(widget, 1 if widget is self.note else 0)
+        right = self._column(QLabel("<b>Clip variables</b>"), self.values, timeline_scroll)
+        right.layout().addLayout(actions)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        split.setSizes([340, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(split, 1)
+
+    @staticmethod
+    def _column(*widgets: QWidget) -> QWidget:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            column.addWidget(widget, 1 if isinstance(widget, QListWidget | QTableWidget) else 0)
+        return holder
+
+    def _connect(self) -> None:
+        ws = self.workspace
+        ws.clip_changed.connect(lambda _video: self.refresh())
+        ws.data_changed.connect(self._on_data_changed)
+        self.playback.position_changed.connect(self.timeline.set_playhead)
+        self.playback.loaded.connect(lambda _n: self._clip_loaded())
+        self.timeline.seek_requested.connect(self.seek)
+        self.timeline.selected.connect(self._bar_picked)
+        self.values.currentCellChanged.connect(
+            lambda row, column, *_: self._cell_picked(row, column)
+        )
+        self.values.cellDoubleClicked.connect(lambda row, column: self._cell_double_clicked(column))
+        self.disagreement_list.itemClicked.connect(self._disagreement_clicked)
+        self.finder.found.connect(self._found)
+        self.finder.failed.connect(self._finder_failed)
+
+    def _on_data_changed(self, kind: str) -> None:
+        if self.isVisible() and kind in ("consensus", "annotations", "clip_values", "codebook"):
+            self.refresh(find=kind != "consensus")  # the coders' layers did not change
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def] # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.refresh()
+
+    # -- reading ------------------------------------------------------------------------
+    def refresh(self, find: bool = True) -> None:
+        """Re-read the clip's work; look for disagreements again unless ``find`` is False."""
+        ws = self.workspace
+        if not self.isVisible() or ws.project is None or ws.clip is None:
+            self.review, self.picked = None, None
+            self.title.setText("Review: no clip")
+            self._show_values()
+            return
+        self.review = clip_review(ws.project, ws.clip.id)
+        names = ", ".join(c.name for c in self.review.coders) or "nobody yet"
+        self.title.setText(f"<b>Review: {ws.clip.file_name}</b> — coded by {names}; "
+                           f"reviewer {ws.coder.name if ws.coder else '?'}")  # fmt: skip
+        if find:
+            self._find()
+        self._show_values()
+        self._show_timeline()
+        self._show_provenance()
+        self._update_buttons()
+
+    def _find(self) -> None:
+        review, clip = self.review, self.workspace.clip
+        self.disagreement_list.clear()
+        if review is None or clip is None or len(review.coders) < 2:
+            self.disagreements = []
+            self.disagreement_list.addItem("Fewer than two coders coded this clip.")
+            return
+        self.disagreement_list.addItem("Looking for disagreements…")
+        names = [coder.name for coder in review.coders]
+        self.finder.request(self.workspace.project, clip.id, clip.file_name, names)
+
+    def _found(self, video_id: int, found: list[Disagreement]) -> None:
+        if self.review is None or video_id != self.review.video_id:
+            return
+        self.disagreements = found
+        self.disagreement_list.clear()
+        labels = {code.key: code.label for code in self.review.codes}
+        for item in found:
+            entry = QListWidgetItem(disagreement_text(item, labels, self.playback.time_of))
+            entry.setData(Qt.ItemDataRole.UserRole, item)
+            self.disagreement_list.addItem(entry)
+        if not found:
+            self.disagreement_list.addItem("No disagreements: the coders agree on this clip.")
+        self.timeline.set_marks([d.frame for d in found if d.frame is not None])
+        self._show_values()
+
+    def _finder_failed(self, message: str) -> None:
+        self.disagreement_list.clear()
+        self.disagreement_list.addItem(message)
+
+    # -- showing ------------------------------------------------------------------------
+    def _show_values(self) -> None:
+        review = self.review
+        self.values.clear()
+        if review is None:
+            self.values.setRowCount(0)
+            self.values.setColumnCount(0)
+            return
+        disputed = {d.code_key for d in self.disagreements if d.frame is None}
+        codes = sorted(review.clip_codes, key=lambda code: code.key not in disputed)
+        self._value_codes = codes
+        self._value_layers = [*review.coders, review.consensus]
+        self.values.setColumnCount(len(self._value_layers))
+        self.values.setHorizontalHeaderLabels([c.name for c in review.coders] + [CONSENSUS_HEADER])
+        self.values.setRowCount(len(codes))
+        self.values.setVerticalHeaderLabels([code.label for code in codes])
+        for row, code in enumerate(codes):
+            for column, coder in enumerate(self._value_layers):
+                stored = review.value(coder.id, code.id) if coder is not None else None
+                text = value_label(code, stored.value) if stored is not None else "—"
+                cell = QTableWidgetItem(text)
+                if code.key in disputed:
+                    cell.setBackground(QBrush(DISPUTED))
+                    cell.setForeground(QBrush(QColor("#1a1a1a")))
+                self.values.setItem(row, column, cell)
+
+    def _show_timeline(self) -> None:
+        review = self.review
+        rows = review_rows(review.timed_codes, review.layers(),
+                           review.consensus.id if review.consensus else None)  # fmt: skip
+        self.timeline.show_rows(rows, review.annotations)
+
+    def _show_provenance(self) -> None:
+        self.provenance.clear()
+        review, project = self.review, self.workspace.project
+        records = adjudicate.provenance(project, review.video_id)
+        names = {c.id: c.name for c in review.coders}
+        names |= (
+            {self.workspace.coder.id: self.workspace.coder.name} if self.workspace.coder else {}
+        )
+        labels = {code.id: code.label for code in review.codes}
+        uids = {row.uid: labels.get(row.code_id, "?") for row in review.values.values()}
+        uids |= {
+            a.uid: f"{labels.get(a.code_id, '?')} @ {a.start_frame}" for a in review.annotations
+        }
+        for record in records:
+            self.provenance.addItem(provenance_text(record, names, uids))
+        if not records:
+            self.provenance.addItem("No consensus yet: take a coder's value or annotation.")
+
+    def _clip_loaded(self) -> None:
+        self.timeline.set_clip(self.playback.timestamps)
+        if self.review is not None:
+            self._show_timeline()
+            self.timeline.set_marks([d.frame for d in self.disagreements if d.frame is not None])
+
+    # -- picking ------------------------------------------------------------------------
+    def _cell_picked(self, row: int, column: int) -> None:
+        if self.review is None or row < 0 or column < 0:
+            return
+        coder = self._value_layers[column]
+        code = self._value_codes[row]
+        self.picked = self.review.value(coder.id, code.id) if coder is not None else None
+        self._update_buttons()
+
+    def _bar_picked(self, annotation_id: int | None) -> None:
+        self.picked = self.timeline.by_annotation.get(annotation_id) if annotation_id else None
+        self._update_buttons()
+
+    def _is_consensus(self, row: ClipValue | Annotation | None) -> bool:
+        consensus = self.review.consensus if self.review else None
+        return row is not None and consensus is not None and row.coder_id == consensus.id
+
+    def _update_buttons(self) -> None:
+        self.take_button.setEnabled(self.picked is not None and not self._is_consensus(self.picked))
+        consensus_cell = self.values.currentColumn() == len(self._value_layers) - 1
+        self.edit_button.setEnabled(self._is_consensus(self.picked) or consensus_cell)
+
+    def _disagreement_clicked(self, entry: QListWidgetItem) -> None:
+        item = entry.data(Qt.ItemDataRole.UserRole)
+        if not isinstance(item, Disagreement):
+            return
+        if item.frame is not None:
+            self.seek(item.frame)
+            return
+        keys = [code.key for code in self._value_codes]
+        if item.code_key in keys:
+            self.values.setCurrentCell(keys.index(item.code_key), 0)
+
+    def seek(self, frame: int) -> None:
+        """Show ``frame`` in the player (paused)."""
+        self.playback.pause()
+        self.playback.seek(frame)
+
+    # -- deciding -----------------------------------------------------------------------
+    def _reviewer(self) -> str | None:
+        return self.workspace.coder.name if self.workspace.coder is not None else None
+
+    def _decide(self, operation: Any) -> None:
+        self.note.clear()
+        self.workspace.run(operation, "consensus")
+
+    def take(self) -> None:
+        """Copy the picked coder row into the consensus layer, with the note."""
+        row, reviewer = self.picked, self._reviewer()
+        if row is None or reviewer is None or self._is_consensus(row):
+            return
+        project = self.workspace.project
+        self._decide(adjudicate.take(project, reviewer, row.uid, self.note.text().strip()))
+
+    def edit(self) -> None:
+        """Edit the picked consensus annotation, or the consensus value of the picked variable."""
+        if self.review is None or self._reviewer() is None:
+            return
+        if isinstance(self.picked, Annotation) and self._is_consensus(self.picked):
+            self._edit_annotation(self.picked)
+        elif self.values.currentRow() >= 0:
+            self._edit_value(self._value_codes[self.values.currentRow()])
+
+    def _cell_double_clicked(self, column: int) -> None:
+        if column == len(self._value_layers) - 1:
+            self.edit()
+        else:
+            self.take()
+
+    def _edit_value(self, code: Code) -> None:
+        consensus = self.review.consensus
+        current = self.review.value(consensus.id, code.id) if consensus else None
+        dialog = ValueDialog(code, current.value if current else None, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        project, reviewer, note = self.workspace.project, self._reviewer(), self.note.text().strip()
+        if current is not None:
+            operation = adjudicate.edit(project, reviewer, current.uid, value=dialog.value(),
+                                        note=note)  # fmt: skip
+        else:
+            operation = adjudicate.set_value(project, reviewer, self.review.video_id, code.id,
+                                             dialog.value(), note)  # fmt: skip
+        self._decide(operation)
+
+    def _edit_annotation(self, row: Annotation) -> None:
+        code = next(c for c in self.review.codes if c.id == row.code_id)
+        dialog = AnnotationDialog([code], row.start_frame, row.end_frame,
+                                  self.playback.frame_count, fixed_code=True, value=row.value,
+                                  parent=self)  # fmt: skip
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            changes = {**dialog.fields(), "note": self.note.text().strip()}
+            self._decide(adjudicate.edit(self.workspace.project, self._reviewer(), row.uid,
+                                         **changes))  # fmt: skip
+
+    def new_annotation(self) -> None:
+        """Enter a consensus annotation nobody coded (code, frames from the playhead)."""
+        if self.review is None or self._reviewer() is None:
+            return
+        codes = [c for c in self.review.codes if c.kind in ("point", "interval")]
+        if isinstance(self.picked, Annotation):  # start with the picked bar's code
+            codes.sort(key=lambda c: c.id != self.picked.code_id)
+        here = self.playback.current
+        dialog = AnnotationDialog(codes, here, here, self.playback.frame_count, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        fields = dialog.fields()
+        self._decide(adjudicate.add_annotation(
+            self.workspace.project, self._reviewer(), self.review.video_id,
+            dialog.selected_code().id, fields["start_frame"], fields["end_frame"],
+            value=fields["value"], note=self.note.text().strip(),
+        ))  # fmt: skip
