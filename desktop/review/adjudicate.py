@@ -57,6 +57,13 @@ def add_annotation(
     )
 
 
+def drop(project: Project, target_uid: str) -> Callable[[], Any]:
+    """Remove a row from the consensus layer (the coders' rows stay)."""
+    from annotators.study import consensus
+
+    return lambda: consensus.drop_consensus(project, target_uid)
+
+
 def provenance(project: Project, video_id: int) -> list[Any]:
     """The consensus records of a clip (read-only; safe on the UI thread: one short query)."""
     from annotators.study import consensus

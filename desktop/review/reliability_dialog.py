@@ -142,10 +142,15 @@ class ReliabilityDialog(QDialog):
         from annotators.reliability import reliability_job  # loaded when first used
 
         options = self.options()
+        self.report = None  # the table never shows results of other filters than these
+        self.table.setRowCount(0)
+        self.export_button.setEnabled(False)
         self.run_button.setEnabled(False)
         self.status.setText("Computing…")
 
         def start(_: object) -> None:
+            if self.bar.busy:  # Compute pressed twice before the first one started
+                return
             runner = self.bar.start(reliability_job(project, **options), "Reliability", self._show)
             runner.cancelled.connect(self._cancelled)
 

@@ -55,15 +55,18 @@ def disagreement_text(item: Disagreement, labels: dict[str, str], times: Any) ->
     return f"{labels.get(item.code_key, item.code_key)}{where} — {shown}"
 
 
-def provenance_text(record: Any, names: dict[int, str], uids: dict[str, str]) -> str:
-    """One consensus record as a line: what, how, from whom, by whom, when, why."""
-    what = uids.get(record.target_uid, "row")
-    source = names.get(record.source_coder_id) if record.source_coder_id else None
-    how = {"taken": f"taken from {source}", "edited": f"taken from {source}, edited",
+def provenance_text(record: Any, labels: dict[str, str], frames: dict[str, int]) -> str:
+    """One :class:`annotators.study.Provenance` as a line: what, how, from whom, by whom, when,
+    why (``Primary cause: taken from Ben by Lee, 2026-12-01 10:02 — “note”``)."""
+    what = labels.get(record.code_key, record.code_key)
+    if record.target_uid in frames:
+        what += f" @ frame {frames[record.target_uid]}"
+    how = {"taken": f"taken from {record.source_coder}",
+           "edited": f"taken from {record.source_coder}, edited",
            "new": "entered new"}.get(record.action, record.action)  # fmt: skip
     when = record.created_at.strftime("%Y-%m-%d %H:%M")
     note = f" — “{record.note}”" if record.note else ""
-    return f"{what}: {how} by {names.get(record.reviewer_id, '?')}, {when}{note}"
+    return f"{what}: {how} by {record.reviewer}, {when}{note}"
 
 
 class ReviewPanel(QWidget):
@@ -99,10 +102,13 @@ class ReviewPanel(QWidget):
         self.take_button = QPushButton("Take (Ctrl+Return)", clicked=self.take, enabled=False)
         self.edit_button = QPushButton("Edit consensus…", clicked=self.edit, enabled=False)
         self.new_button = QPushButton("New consensus annotation…", clicked=self.new_annotation)
+        self.drop_button = QPushButton("Remove", clicked=self.drop, enabled=False)
+        self.drop_button.setToolTip("Remove the selected row from the consensus layer")
         left = self._column(QLabel("<b>Disagreements</b>"), self.disagreement_list,
                             QLabel("<b>Consensus provenance</b>"), self.provenance)  # fmt: skip
         actions = QHBoxLayout()
-        for widget in (self.note, self.take_button, self.edit_button, self.new_button):
+        for widget in (self.note, self.take_button, self.edit_button, self.new_button,
+                       self.drop_button):  # fmt: skip
             actions.addWidget(widget, 1 if widget is self.note else 0)
         right = self._column(QLabel("<b>Clip variables</b>"), self.values, timeline_scroll)
         right.layout().addLayout(actions)
@@ -235,17 +241,10 @@ class ReviewPanel(QWidget):
         self.provenance.clear()
         review, project = self.review, self.workspace.project
         records = adjudicate.provenance(project, review.video_id)
-        names = {c.id: c.name for c in review.coders}
-        names |= (
-            {self.workspace.coder.id: self.workspace.coder.name} if self.workspace.coder else {}
-        )
-        labels = {code.id: code.label for code in review.codes}
-        uids = {row.uid: labels.get(row.code_id, "?") for row in review.values.values()}
-        uids |= {
-            a.uid: f"{labels.get(a.code_id, '?')} @ {a.start_frame}" for a in review.annotations
-        }
+        labels = {code.key: code.label for code in review.codes}
+        frames = {a.uid: a.start_frame for a in review.annotations}
         for record in records:
-            self.provenance.addItem(provenance_text(record, names, uids))
+            self.provenance.addItem(provenance_text(record, labels, frames))
         if not records:
             self.provenance.addItem("No consensus yet: take a coder's value or annotation.")
 
@@ -276,6 +275,7 @@ class ReviewPanel(QWidget):
         self.take_button.setEnabled(self.picked is not None and not self._is_consensus(self.picked))
         consensus_cell = self.values.currentColumn() == len(self._value_layers) - 1
         self.edit_button.setEnabled(self._is_consensus(self.picked) or consensus_cell)
+        self.drop_button.setEnabled(self._is_consensus(self.picked))
 
     def _disagreement_clicked(self, entry: QListWidgetItem) -> None:
         item = entry.data(Qt.ItemDataRole.UserRole)
@@ -296,6 +296,10 @@ class ReviewPanel(QWidget):
     # -- deciding -----------------------------------------------------------------------
     def _reviewer(self) -> str | None:
         return self.workspace.coder.name if self.workspace.coder is not None else None
+
+    def _note(self) -> str | None:
+        """The reviewer's note, None when none was typed (an edit then keeps the old note)."""
+        return self.note.text().strip() or None
 
     def _decide(self, operation: Any) -> None:
         self.note.clear()
@@ -333,7 +337,7 @@ class ReviewPanel(QWidget):
         project, reviewer, note = self.workspace.project, self._reviewer(), self.note.text().strip()
         if current is not None:
             operation = adjudicate.edit(project, reviewer, current.uid, value=dialog.value(),
-                                        note=note)  # fmt: skip
+                                        note=self._note())  # fmt: skip
         else:
             operation = adjudicate.set_value(project, reviewer, self.review.video_id, code.id,
                                              dialog.value(), note)  # fmt: skip
@@ -345,9 +349,15 @@ class ReviewPanel(QWidget):
                                   self.playback.frame_count, fixed_code=True, value=row.value,
                                   parent=self)  # fmt: skip
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            changes = {**dialog.fields(), "note": self.note.text().strip()}
+            changes = {**dialog.fields(), "note": self._note()}
             self._decide(adjudicate.edit(self.workspace.project, self._reviewer(), row.uid,
                                          **changes))  # fmt: skip
+
+    def drop(self) -> None:
+        """Remove the picked consensus row (and its provenance)."""
+        if self._is_consensus(self.picked):
+            self._decide(adjudicate.drop(self.workspace.project, self.picked.uid))
+            self.picked = None
 
     def new_annotation(self) -> None:
         """Enter a consensus annotation nobody coded (code, frames from the playhead)."""
