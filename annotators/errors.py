@@ -31,3 +31,7 @@ class ExportError(StoryframeError):
 
 class CodingError(StoryframeError):
     """A coding operation is invalid (frame outside the clip, value not allowed by the code...)."""
+
+
+class StudyError(StoryframeError):
+    """A study step is invalid (a sample already drawn, an incompatible coder file...)."""

@@ -1,0 +1,137 @@
+"""Reading a coder file for a merge without ever writing to it.
+
+The file is copied (SQLite online backup from a read-only connection) into a temporary folder;
+an older schema is upgraded in the copy only; a newer one is refused before anything is read.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from annotators.errors import StudyError
+from annotators.store import migrate
+from annotators.store.engine import looks_like_sqlite, make_engine
+from annotators.store.models import (
+    Assignment,
+    Code,
+    Coder,
+    ConsensusRecord,
+    ProjectMeta,
+    Video,
+)
+
+from .pack import PACK_BASE_KEY, PACK_ID_KEY, PACKED_FOR_KEY, backup_readonly
+from .portable import PortableRow, portable_rows
+
+
+@dataclass
+class CoderFile:
+    """Everything a merge takes from the other file, already in portable form."""
+
+    path: Path
+    codes: dict[str, set[tuple[str, str]]]  # key -> {(kind, value_type)} over its codebooks
+    videos: dict[str, str]  # content hash -> file name
+    rows: dict[str, PortableRow]
+    assignments: list[dict[str, Any]]  # coder, video_hash, round, reliability, submitted_at
+    consensus: list[dict[str, Any]]  # ConsensusRecord columns, coder ids as names
+    pack_id: str | None = None
+    packed_for: str | None = None
+    pack_base: dict[str, str] = field(default_factory=dict)  # uid -> fingerprint when packed
+
+
+def _checked_revision(path: Path) -> str:
+    if not path.is_file():
+        raise StudyError(f"{path}: no such coder file")
+    try:
+        if not looks_like_sqlite(path):
+            raise StudyError(f"{path} is not a Storyframe project (not an SQLite database)")
+        revision = migrate.stored_revision(path)
+    except (OSError, sqlite3.DatabaseError) as error:
+        raise StudyError(f"{path} cannot be read as a project: {error}") from error
+    if revision is None:
+        raise StudyError(f"{path} is an SQLite database but not a Storyframe project")
+    if revision not in migrate.known_revisions(migrate.alembic_config()):
+        raise StudyError(
+            f"{path} was made by a newer Storyframe (schema {revision}; this version knows up "
+            f"to {migrate.HEAD_REVISION}); update Storyframe to merge it. Nothing was changed."
+        )
+    return revision
+
+
+@contextmanager
+def read_coder_file(path: Path) -> Iterator[CoderFile]:
+    """The contents of the project file at ``path``, read from a private copy."""
+    revision = _checked_revision(path)
+    with tempfile.TemporaryDirectory(prefix="storyframe-merge-") as folder:
+        copy = Path(folder) / "other.storyframe"
+        try:
+            backup_readonly(path, copy)
+        except sqlite3.Error as error:
+            raise StudyError(f"{path} cannot be read as a project: {error}") from error
+        engine = make_engine(copy)
+        try:
+            if revision != migrate.HEAD_REVISION:
+                migrate.upgrade(engine, migrate.alembic_config(engine))
+            with Session(engine) as session:
+                yield _load(session, path)
+        finally:
+            engine.dispose()
+
+
+def _load(session: Session, path: Path) -> CoderFile:
+    codes: dict[str, set[tuple[str, str]]] = {}
+    for key, kind, value_type in session.execute(select(Code.key, Code.kind, Code.value_type)):
+        codes.setdefault(key, set()).add((kind, value_type))
+    videos = dict(session.execute(select(Video.content_hash, Video.file_name)).all())
+    names = dict(session.execute(select(Coder.id, Coder.name)).all())
+    meta = dict(session.execute(select(ProjectMeta.key, ProjectMeta.value)).all())
+    return CoderFile(
+        path=path,
+        codes=codes,
+        videos=videos,
+        rows=portable_rows(session),
+        assignments=_assignments(session, names),
+        consensus=_consensus(session, names),
+        pack_id=meta.get(PACK_ID_KEY),
+        packed_for=meta.get(PACKED_FOR_KEY),
+        pack_base=json.loads(meta.get(PACK_BASE_KEY) or "{}"),
+    )
+
+
+def _assignments(session: Session, names: dict[int, str]) -> list[dict[str, Any]]:
+    query = select(Assignment, Video.content_hash).join(Video, Video.id == Assignment.video_id)
+    return [
+        {
+            "coder": names[row.coder_id],
+            "video_hash": video_hash,
+            "round": row.round,
+            "reliability": row.reliability,
+            "submitted_at": row.submitted_at,
+        }  # fmt: skip
+        for row, video_hash in session.execute(query)
+    ]
+
+
+def _consensus(session: Session, names: dict[int, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "target_uid": row.target_uid,
+            "action": row.action,
+            "source_uid": row.source_uid,
+            "source_coder": names.get(row.source_coder_id),
+            "reviewer": names[row.reviewer_id],
+            "note": row.note,
+            "created_at": row.created_at,
+        }  # fmt: skip
+        for row in session.scalars(select(ConsensusRecord))
+    ]
