@@ -120,6 +120,11 @@ class MainWindow(QMainWindow):
         for widget in self._coding_only:
             widget.setVisible(not on)
         self.review.setVisible(on)
+        split = self.review.parentWidget()  # player above, then the coding timeline or review
+        height = max(split.height(), 400)
+        split.setSizes(
+            [height * 2 // 5, 0, height * 3 // 5] if on else [height * 3 // 5, height * 2 // 5, 0]
+        )
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -104,23 +104,28 @@ class ReviewPanel(QWidget):
         self.new_button = QPushButton("New consensus annotation…", clicked=self.new_annotation)
         self.drop_button = QPushButton("Remove", clicked=self.drop, enabled=False)
         self.drop_button.setToolTip("Remove the selected row from the consensus layer")
-        left = self._column(QLabel("<b>Disagreements</b>"), self.disagreement_list,
-                            QLabel("<b>Consensus provenance</b>"), self.provenance)  # fmt: skip
+        self.provenance.setWordWrap(True)
+        row_height = self.fontMetrics().height() + 8
+        self.values.verticalHeader().setDefaultSectionSize(row_height)
+        top = QSplitter()
+        top.addWidget(self._column(QLabel("<b>Disagreements</b>"), self.disagreement_list))
+        top.addWidget(self._column(QLabel("<b>Clip variables</b>"), self.values))
+        top.addWidget(self._column(QLabel("<b>Consensus provenance</b>"), self.provenance))
+        top.setStretchFactor(1, 2)
+        top.setSizes([270, 700, 300])
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(timeline_scroll)
+        split.setSizes([200, 160])
         actions = QHBoxLayout()
         for widget in (self.note, self.take_button, self.edit_button, self.new_button,
                        self.drop_button):  # fmt: skip
             actions.addWidget(widget, 1 if widget is self.note else 0)
-        right = self._column(QLabel("<b>Clip variables</b>"), self.values, timeline_scroll)
-        right.layout().addLayout(actions)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(1, 3)
-        split.setSizes([340, 900])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(split, 1)
+        layout.addLayout(actions)
 
     @staticmethod
     def _column(*widgets: QWidget) -> QWidget:

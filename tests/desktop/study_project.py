@@ -53,12 +53,14 @@ def build_study_project(folder: Path, *, seconds: float = 2.0, size=(160, 284)) 
     media = folder / "clips"
     media.mkdir(parents=True, exist_ok=True)
     width, height = size
-    for name in CLIPS:
-        make_clip(media / f"{name}.mp4", seconds=seconds, fps=25, width=width, height=height)
+    for number, name in enumerate(CLIPS):  # lengths differ, so the files do (content hash)
+        length = seconds + 0.4 * number
+        make_clip(media / f"{name}.mp4", seconds=length, fps=25, width=width, height=height)
     path = folder / "study.storyframe"
     with Project.create(path) as project:
         run_job(project.import_media([media]))
         code_both(project)
+        assert len(project.videos()) == len(CLIPS)
     return StudyProject(path, ("Ana", "Ben"), "river_cleanup.mp4")
 
 
