@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenuBar
+from PySide6.QtWidgets import QMenuBar, QMessageBox
+
+from annotators.study import blind_mode
 
 from .reliability_dialog import ReliabilityDialog
 
@@ -29,6 +31,30 @@ def open_reliability(window: MainWindow) -> ReliabilityDialog | None:
     return dialog
 
 
+def switch_review(window: MainWindow, action: QAction, on: bool) -> None:
+    """Switch the review view on or off; in blind mode, only after the lead confirms (a coder
+    of the sample must not see the others' work by accident)."""
+    project = window.workspace.project
+    if on and project is None:
+        action.setChecked(False)
+        return
+    if on:
+        with project.session() as session:
+            blind = blind_mode(session)
+        answer = QMessageBox.StandardButton.Yes
+        if blind:
+            answer = QMessageBox.question(
+                window,
+                "Review view",
+                "Blind mode is on. The review view shows every coder's work side by side; it "
+                "is meant for the study lead. Show it?",
+            )
+        if answer != QMessageBox.StandardButton.Yes:
+            action.setChecked(False)
+            return
+    window.set_review_mode(on)
+
+
 def build_study_menu(window: MainWindow, bar: QMenuBar, actions: dict[str, QAction]) -> None:
     """Add Study ▸ Reliability…, Review view and Take into ``bar``; register them in ``actions``."""
     study = bar.addMenu("&Study")
@@ -36,7 +62,7 @@ def build_study_menu(window: MainWindow, bar: QMenuBar, actions: dict[str, QActi
     reliability.triggered.connect(lambda _checked=False: open_reliability(window))
     review = QAction("Re&view view (every coder's work)", window, checkable=True)
     review.setShortcut(QKeySequence("Ctrl+Shift+R"))
-    review.toggled.connect(window.set_review_mode)
+    review.toggled.connect(lambda on: switch_review(window, review, on))
     take = QAction("&Take the selected value or annotation", window, enabled=False)
     take.setShortcut(QKeySequence("Ctrl+Return"))
     take.triggered.connect(lambda _checked=False: window.review.take())

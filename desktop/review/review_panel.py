@@ -268,6 +268,11 @@ class ReviewPanel(QWidget):
         self.picked = self.review.value(coder.id, code.id) if coder is not None else None
         self._update_buttons()
 
+    def pick_annotation(self, annotation_id: int) -> None:
+        """Select an annotation of any layer, as a click on its bar does."""
+        self.timeline.set_selection(annotation_id)
+        self._bar_picked(annotation_id)
+
     def _bar_picked(self, annotation_id: int | None) -> None:
         self.picked = self.timeline.by_annotation.get(annotation_id) if annotation_id else None
         self._update_buttons()
