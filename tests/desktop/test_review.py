@@ -223,3 +223,25 @@ def consensus_value(project: Project, key: str) -> str | None:
     with project.session() as session:
         row = consensus_row(session, key)
         return None if row is None else row.value
+
+
+def test_review_view_asks_first_in_blind_mode(qtbot, lead, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotators.study import set_blind_mode
+
+    project = lead.workspace.project
+    with project.session() as session:
+        set_blind_mode(session, True)
+        session.commit()
+    asked: list[str] = []
+
+    def decline(_parent, _title, text):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", decline)
+    lead.actions_by_name["review"].setChecked(True)
+    assert asked and "Blind mode is on" in asked[0]
+    assert not lead.review.isVisible() and lead.timeline.isVisible()
+    assert not lead.actions_by_name["review"].isChecked()
