@@ -17,7 +17,7 @@ from typing import Any
 from annotators.errors import CodebookError
 
 from .shortcuts import normalize_shortcut, reserved_for
-from .spec import CATEGORY, KINDS, VALUE_TYPES, CodebookSpec, CodeSpec, Option
+from .spec import CATEGORY, KINDS, LEVELS, LEVELS_FOR, VALUE_TYPES, CodebookSpec, CodeSpec, Option
 from .yamlmarks import MarkedList, MarkedMap, Problem, load_marked
 
 FORMAT_VERSION = 1
@@ -30,7 +30,7 @@ TOP_KEYS = ("format", "name", "description", "codes")
 CATEGORY_KEYS = ("id", "label", "kind", "definition", "color", "codes")
 CODE_KEYS = (
     "id", "label", "kind", "value_type", "options", "scale", "definition", "include",
-    "exclude", "examples", "shortcut", "color",
+    "exclude", "examples", "shortcut", "color", "level",
 )  # fmt: skip
 
 
@@ -146,6 +146,7 @@ class _Parser:
             examples=self.examples(item, owner),
             shortcut=self.shortcut(item, owner, key),
             color=self.color(item, owner),
+            level=self.level(item, owner, value_type),
             line=item.line,
         )  # fmt: skip
 
@@ -245,6 +246,27 @@ class _Parser:
             self.report(line, f"{owner}: an option needs a non-empty text 'value'")
             return None
         return Option(value=str(value), label=label or str(value))
+
+    def level(self, item: MarkedMap, owner: str, value_type: str) -> str | None:
+        """The optional level of measurement, if the value type allows it."""
+        level = item.get("level")
+        if level is None:
+            return None
+        allowed = LEVELS_FOR.get(value_type, ())
+        if level not in LEVELS:
+            self.report(
+                item.line_of("level"),
+                f"{owner}: unknown level '{level}' (one of {', '.join(LEVELS)})",
+            )
+        elif level not in allowed:
+            fits = ", ".join(allowed) or "none: text gets exact agreement only"
+            self.report(
+                item.line_of("level"),
+                f"{owner}: level '{level}' does not fit value type {value_type} (allowed: {fits})",
+            )
+        else:
+            return level
+        return None
 
     def examples(self, item: MarkedMap, owner: str) -> tuple[str, ...]:
         examples = item.get("examples", [])

@@ -1,0 +1,194 @@
+"""Which data an agreement report compares: coders, codes, clips, values and marks.
+
+The one rule for "the clips a coder coded" is :func:`annotators.study.coded_video_ids`
+(submitted assignments, else any own work); a coder's values and marks count only on those
+clips, suggestions (``source='suggested'``) never count, and the consensus coder is left out
+unless asked for by name. The report's meta says which rule applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlmodel import Session, select
+
+from annotators.codebook import active_codebook, codebook_codes
+from annotators.errors import ReliabilityError
+from annotators.export.catalog import load_videos
+from annotators.export.selection import resolve_videos
+from annotators.project import Project
+from annotators.store.models import Annotation, ClipValue, Code, Codebook, Coder, Video
+from annotators.study import CONSENSUS_CODER, coded_video_ids, uses_assignments
+
+from .alpha import LEVELS
+
+# GUIDE section 7: the level of measurement decides the distance; these are the defaults.
+DEFAULT_LEVELS = {"presence": "nominal", "nominal": "nominal", "ordinal": "ordinal",
+                  "number": "interval"}  # fmt: skip
+
+RULES = {
+    "assignments": "clips the coder marked done (submitted assignments)",
+    "own_work": "clips with any clip value or annotation of the coder's own "
+    "(no assignments in this project; suggestions not accepted do not count)",
+}
+
+
+def code_level(code: Code) -> str | None:
+    """The level of measurement of ``code``: its own ``level`` or the value type's default;
+    ``None`` for text (exact agreement only)."""
+    if code.level in LEVELS:
+        return code.level
+    return DEFAULT_LEVELS.get(code.value_type)
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The annotations of one code as columns (one entry per annotation).
+
+    Frames are inclusive; a point event has ``end_frame == start_frame`` and ``end_s ==
+    start_s`` here (``is_point`` says it had no end).
+    """
+
+    video_id: np.ndarray
+    coder_id: np.ndarray
+    start_frame: np.ndarray
+    end_frame: np.ndarray
+    start_s: np.ndarray
+    end_s: np.ndarray
+    is_point: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple]) -> Marks:
+        """From ``(video_id, coder_id, start_frame, end_frame, start_s, end_s)`` tuples."""
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty, empty * 1.0, empty * 1.0, empty.astype(bool))
+        video, coder, start, end, start_s, end_s = (
+            np.array(col, dtype=object) for col in zip(*rows, strict=True)
+        )
+        point = np.array([e is None for e in end], dtype=bool)
+        end = np.where(point, start, end).astype(np.int64)
+        end_s = np.where(point, start_s, end_s).astype(float)
+        return cls(video.astype(np.int64), coder.astype(np.int64), start.astype(np.int64), end,
+                   start_s.astype(float), end_s, point)  # fmt: skip
+
+    def __len__(self) -> int:
+        return int(self.video_id.size)
+
+
+@dataclass
+class StudyData:
+    """Everything one report reads, loaded in one session.
+
+    ``coded`` maps each coder id to the clips of the selection that coder coded; ``values``
+    maps ``(code_id, video_id, coder_id)`` to a stored clip value; ``marks`` maps a code id
+    to its annotations on coded clips.
+    """
+
+    coders: list[Coder]
+    codes: list[Code]
+    videos: dict[int, Video]
+    coded: dict[int, set[int]]
+    rule: str
+    codebook: Codebook | None
+    values: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    marks: dict[int, Marks] = field(default_factory=dict)
+
+    def coder_names(self) -> list[str]:
+        return [coder.name for coder in self.coders]
+
+    def units(self) -> list[int]:
+        """Clips coded by at least one selected coder, in import order."""
+        return sorted(set().union(*self.coded.values()))
+
+
+def load_study(
+    project: Project,
+    *,
+    coders: Sequence[str] | None = None,
+    codes: Sequence[str] | None = None,
+    videos: Sequence[str] | None = None,
+) -> StudyData:
+    """Load the selection; raise :class:`ReliabilityError` for unknown names or < 2 coders."""
+    with project.session() as session:
+        chosen = _coders(session, coders)
+        book = active_codebook(session)
+        chosen_codes = _codes(session, book, codes)
+        video_ids = resolve_videos(list(videos or ()), load_videos(session))
+        all_videos = {v.id: v for v in session.exec(select(Video))}
+        selected = {i: v for i, v in all_videos.items() if video_ids is None or i in video_ids}
+        coded = {c.id: coded_video_ids(session, c.id) & selected.keys() for c in chosen}
+        rule = "assignments" if uses_assignments(session) else "own_work"
+        data = StudyData(chosen, chosen_codes, selected, coded, rule, book)
+        _load_values(session, data)
+        _load_marks(session, data)
+    return data
+
+
+def _coders(session: Session, names: Sequence[str] | None) -> list[Coder]:
+    everyone = list(session.exec(select(Coder).order_by(Coder.id)))
+    if names:
+        wanted = [name.strip() for name in names]
+        by_name = {coder.name: coder for coder in everyone}
+        unknown = [name for name in wanted if name not in by_name]
+        if unknown:
+            known = ", ".join(c.name for c in everyone) or "none"
+            raise ReliabilityError(f"unknown coder: {', '.join(unknown)} (known: {known})")
+        chosen = [by_name[name] for name in dict.fromkeys(wanted)]
+    else:
+        chosen = [coder for coder in everyone if coder.name != CONSENSUS_CODER]
+    if len(chosen) < 2:
+        listed = ", ".join(c.name for c in chosen) or "none"
+        raise ReliabilityError(f"agreement needs at least two coders (selected: {listed})")
+    return chosen
+
+
+def _codes(session: Session, book: Codebook | None, keys: Sequence[str] | None) -> list[Code]:
+    if book is None:
+        raise ReliabilityError("the project has no active codebook")
+    rows = [
+        row for row in codebook_codes(session, book, retired=bool(keys)) if row.kind != "category"
+    ]
+    if not keys:
+        return [row for row in rows if not row.retired]
+    by_key = {row.key: row for row in rows}
+    unknown = [key for key in keys if key not in by_key]
+    if unknown:
+        hint = ", ".join(sorted(by_key)[:30])
+        raise ReliabilityError(f"unknown code: {', '.join(unknown)} (known: {hint})")
+    return [by_key[key] for key in dict.fromkeys(keys)]
+
+
+def _load_values(session: Session, data: StudyData) -> None:
+    clip_ids = [code.id for code in data.codes if code.kind == "clip"]
+    if not clip_ids:
+        return
+    query = select(ClipValue).where(
+        ClipValue.code_id.in_(clip_ids),
+        ClipValue.coder_id.in_(list(data.coded)),
+        ClipValue.value.is_not(None),
+    )
+    for row in session.exec(query):
+        if row.video_id in data.coded[row.coder_id]:
+            data.values[(row.code_id, row.video_id, row.coder_id)] = row.value
+
+
+def _load_marks(session: Session, data: StudyData) -> None:
+    time_ids = [code.id for code in data.codes if code.kind != "clip"]
+    rows: dict[int, list[tuple]] = {code_id: [] for code_id in time_ids}
+    if time_ids:
+        # plain column tuples: a large study has hundreds of thousands of annotations
+        query = select(
+            Annotation.code_id, Annotation.video_id, Annotation.coder_id, Annotation.start_frame,
+            Annotation.end_frame, Annotation.start_s, Annotation.end_s,
+        ).where(
+            Annotation.code_id.in_(time_ids),
+            Annotation.coder_id.in_(list(data.coded)),
+            Annotation.source != "suggested",
+        )  # fmt: skip
+        for code_id, video, coder, *rest in session.execute(query):
+            if video in data.coded[coder]:
+                rows[code_id].append((video, coder, *rest))
+    data.marks = {code_id: Marks.from_rows(found) for code_id, found in rows.items()}
