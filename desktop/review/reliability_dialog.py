@@ -168,12 +168,17 @@ class ReliabilityDialog(QDialog):
 
     @staticmethod
     def _summary(report: Any) -> str:
+        """Which clips were compared and how the intervals were drawn (GUIDE section 7)."""
         meta = report.meta
-        coded = meta.get("coded_rule") or meta.get("coded") or ""
-        parts = [f"{len(report.results)} results", f"{len(report.disagreements)} disagreements"]
-        if meta.get("boot") is not None:
-            parts.append(f"bootstrap {meta.get('boot')} draws, seed {meta.get('seed')}")
-        return " · ".join(parts) + (f"\nCoded clips: {coded}" if coded else "")
+        boot = meta.get("bootstrap") or {}
+        lines = [
+            f"{meta.get('shared_clips', '?')} clips coded by two or more of "
+            f"{', '.join(meta.get('coders', []))}; {len(report.disagreements)} disagreements. "
+            f"Bootstrap: {boot.get('draws', '?')} draws, seed {boot.get('seed', '?')}.",
+            f"Coded clips: {meta.get('coded_rule_text', meta.get('coded_rule', '?'))}",
+        ]
+        lines += [f"⚠ {warning}" for warning in meta.get("warnings", [])]
+        return "\n".join(lines)
 
     def _cancelled(self) -> None:
         self.run_button.setEnabled(True)

@@ -30,8 +30,20 @@ def _number(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def points_text(result: Any) -> str:
+    """Point events are matched, not given an alpha: ``F1 0.800 · 4 matched, 2 unmatched``."""
+    extra = result.extra
+    if not extra.get("matched") and not extra.get("unmatched"):
+        return "no events to match"
+    f1 = extra.get("f1")
+    shown = "–" if f1 is None else f"{f1:.3f}"
+    return f"F1 {shown} · {extra.get('matched', 0)} matched, {extra.get('unmatched', 0)} unmatched"
+
+
 def alpha_text(result: Any) -> str:
-    """``.812 [.701, .903]``, or ``undefined: <reason>``."""
+    """``0.812  [0.701, 0.903]``, ``undefined: <reason>``, or the F1 of point matching."""
+    if result.method == "points":
+        return points_text(result)
     if result.alpha is None:
         reason = getattr(result, "reason", "") or "no pairable values"
         return f"undefined: {reason}"
@@ -48,7 +60,7 @@ def _percent(value: float | None) -> str:
 def row_texts(result: Any) -> list[str]:
     """The cells of one result row, in :data:`COLUMNS` order."""
     return [
-        result.code_key,
+        getattr(result, "code_label", None) or result.code_key,
         result.method,
         result.level or "–",
         alpha_text(result),
@@ -78,6 +90,8 @@ class ResultsTable(QTableWidget):
         for row, result in enumerate(results):
             for column, text in enumerate(row_texts(result)):
                 item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, result.code_key)
+                item.setToolTip(result.code_key if column == 0 else text)
                 if column >= 4:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -90,7 +104,6 @@ class ResultsTable(QTableWidget):
         item = self.item(row, 3)
         if level is None:
             item.setForeground(self.palette().placeholderText())
-            item.setToolTip(alpha_text(result))
             return
         item.setBackground(QColor(BAND_COLORS[level]))
         item.setForeground(QColor("#1a1a1a"))

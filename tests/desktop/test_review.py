@@ -60,7 +60,7 @@ def table_row(dialog, key: str, method: str) -> list[str]:  # type: ignore[no-un
     table = dialog.table
     for row in range(table.rowCount()):
         cells = [table.item(row, column).text() for column in range(table.columnCount())]
-        if cells[0] == key and cells[1] == method:
+        if table.item(row, 0).data(Qt.ItemDataRole.UserRole) == key and cells[1] == method:
             return cells
     raise AssertionError(f"no row for {key} / {method}")
 
@@ -129,7 +129,7 @@ def test_review_lists_disagreement_and_take_creates_consensus(qtbot, lead, study
     keys = [d.code_key for d in listed(panel)]
     assert "primary_cause" in keys
     disputed = next(d for d in listed(panel) if d.code_key == "primary_cause")
-    assert disputed.values == {"Ana": "environment", "Ben": "health"}
+    assert disputed.values == {"Ana": "Environment", "Ben": "Health"}
     assert panel.values.verticalHeaderItem(0).text() == "Primary cause"  # disputed first
     assert panel.values.item(0, 0).text() == "Environment"  # Ana's column
     assert panel.values.horizontalHeaderItem(2).text() == "Consensus"
