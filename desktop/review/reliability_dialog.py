@@ -44,14 +44,14 @@ def write_job(report: Any, path: Path, fmt: str) -> Job[Path]:
     return path
 
 
-def checked_list(entries: list[tuple[str, str]]) -> QListWidget:
-    """A list of checkable (text, data) entries, all checked."""
+def checked_list(entries: list[tuple[str, str, bool]]) -> QListWidget:
+    """A list of checkable (text, data, checked) entries."""
     widget = QListWidget()
-    for text, data in entries:
+    for text, data, on in entries:
         item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, data)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked)
+        item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
         widget.addItem(item)
     return widget
 
@@ -79,7 +79,8 @@ class ReliabilityDialog(QDialog):
         self.workspace = workspace
         self.report: Any = None
         project = workspace.project
-        self.coders = checked_list([(name, name) for name in coder_names(project)])
+        self.coders = checked_list([(name, name, True) for name in coder_names(project)])
+        # codes nobody used start unchecked: their rows would only say "no variation"
         self.codes = checked_list(reliability_codes(project))
         self.boot = QSpinBox(minimum=0, maximum=100000, value=1000, singleStep=500)
         self.seed = QLineEdit(placeholderText="random")

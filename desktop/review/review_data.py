@@ -29,11 +29,18 @@ def coder_names(project: Project | None) -> list[str]:
         return list(session.exec(query.order_by(Coder.name)))
 
 
-def reliability_codes(project: Project | None) -> list[tuple[str, str]]:
-    """(label, key) of the codes and clip variables a report can cover, in codebook order."""
+def reliability_codes(project: Project | None) -> list[tuple[str, str, bool]]:
+    """(label, key, used) of the codes and clip variables a report can cover, in codebook
+    order; ``used`` is True when any coder annotated or gave a value with the code."""
     if project is None:
         return []
-    return [(code.label, code.key) for code in active_codes(project) if code.kind != "category"]
+    with project.session() as session:
+        used = set(session.exec(select(Annotation.code_id).union(select(ClipValue.code_id))))
+    return [
+        (code.label, code.key, code.id in used)
+        for code in active_codes(project)
+        if code.kind != "category"
+    ]
 
 
 @dataclass

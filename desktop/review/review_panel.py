@@ -89,6 +89,7 @@ class ReviewPanel(QWidget):
         self.title = QLabel(wordWrap=True)
         self.disagreement_list = QListWidget()
         self.disagreement_list.setWordWrap(True)
+        self.disagreement_list.setAlternatingRowColors(True)
         self.values = QTableWidget(0, 0)
         self.values.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.values.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -105,6 +106,7 @@ class ReviewPanel(QWidget):
         self.drop_button = QPushButton("Remove", clicked=self.drop, enabled=False)
         self.drop_button.setToolTip("Remove the selected row from the consensus layer")
         self.provenance.setWordWrap(True)
+        self.provenance.setAlternatingRowColors(True)
         row_height = self.fontMetrics().height() + 8
         self.values.verticalHeader().setDefaultSectionSize(row_height)
         top = QSplitter()

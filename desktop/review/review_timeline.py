@@ -50,7 +50,10 @@ class ReviewTimeline(Timeline):
         tracks, index = [], {}
         for number, row in enumerate(rows):
             name = "consensus" if row.consensus else row.coder.name
-            tracks.append(Track(number, f"{row.code.label} · {name}", colours[row.code.id]))
+            first = number == 0 or rows[number - 1].code.id != row.code.id
+            # the code's name on its first row only, so the layer names stay readable
+            label = f"{name} · {row.code.label}" if first else f"{name}"
+            tracks.append(Track(number, label, colours[row.code.id]))
             index[(row.code.id, row.coder.id)] = number
         self.set_tracks(tracks)
         self.by_annotation = {a.id: a for a in annotations}

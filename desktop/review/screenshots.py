@@ -57,7 +57,8 @@ def main(out: Path) -> None:
 
         window.actions_by_name["review"].setChecked(True)
         clip = next(c for c in window.library.visible_clips() if c.file_name == study.disputed_clip)
-        window.workspace.set_clip(clip)
+        row = [c.id for c in window.library.visible_clips()].index(clip.id)
+        window.library.table.selectRow(row)  # as the lead clicks it in the clip list
         panel = window.review
         wait_for(lambda: bool(panel.disagreements), 60000)
         panel.values.setCurrentCell(0, 1)

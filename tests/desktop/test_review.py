@@ -77,9 +77,18 @@ def test_dialog_shows_alpha_computed_from_two_coders(qtbot, lead) -> None:
     assert cells[4] == "4"  # four clips coded by both
     tone = table_row(dialog, "emotional_tone", "clip")
     assert tone[2] == "ordinal"
-    # a variable nobody coded reads "undefined" with its reason, never 0 or 1
-    sponsored = table_row(dialog, "sponsored_disclosed", "clip")
-    assert sponsored[3].startswith("undefined")
+    # an undefined alpha reads "undefined" with its reason, never 0 or 1
+    presence = table_row(dialog, "personal_testimony", "presence")
+    assert presence[3].startswith("undefined: every pairable value is the same")
+    # variables nobody coded start unchecked; checked, they are reported undefined too
+    assert "sponsored_disclosed" not in dialog.options()["codes"]
+    codes = dialog.codes
+    for row in range(codes.count()):
+        if codes.item(row).data(Qt.ItemDataRole.UserRole) == "sponsored_disclosed":
+            codes.item(row).setCheckState(Qt.CheckState.Checked)
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=30000)
+    assert table_row(dialog, "sponsored_disclosed", "clip")[3].startswith("undefined: nobody")
 
 
 def test_cancel_stops_the_report_and_shows_nothing(qtbot, lead) -> None:
