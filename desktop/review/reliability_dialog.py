@@ -143,6 +143,9 @@ class ReliabilityDialog(QDialog):
         from annotators.reliability import reliability_job  # loaded when first used
 
         options = self.options()
+        if len(options["coders"]) < 2 or not options["codes"]:
+            self.status.setText("Tick at least two coders and one variable or code.")
+            return
         self.report = None  # the table never shows results of other filters than these
         self.table.setRowCount(0)
         self.export_button.setEnabled(False)

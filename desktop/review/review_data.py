@@ -35,7 +35,8 @@ def reliability_codes(project: Project | None) -> list[tuple[str, str, bool]]:
     if project is None:
         return []
     with project.session() as session:
-        used = set(session.exec(select(Annotation.code_id).union(select(ClipValue.code_id))))
+        either = select(Annotation.code_id).union(select(ClipValue.code_id))
+        used = set(session.execute(either).scalars())
     return [
         (code.label, code.key, code.id in used)
         for code in active_codes(project)

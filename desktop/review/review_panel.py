@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -48,8 +49,13 @@ CONSENSUS_HEADER = "Consensus"
 
 
 def disagreement_text(item: Disagreement, labels: dict[str, str], times: Any) -> str:
-    """``Primary cause — Ana: Health · Ben: Environment`` (with ``at 1.20 s (frame 30)``)."""
-    where = "" if item.frame is None else f" at {times(item.frame):.2f} s (frame {item.frame})"
+    """``Primary cause — Ana: Health · Ben: Environment`` (with ``at 1.20 s (frame 30)``);
+    ``times(frame)`` is the frame's time, None while the clip's frame table is not loaded."""
+    where = ""
+    if item.frame is not None:
+        seconds = times(item.frame)
+        where = f" at {seconds:.2f} s" if seconds is not None else ""
+        where += f" (frame {item.frame})"
     shown = " · ".join(f"{who}: {value if value is not None else '—'}"
                        for who, value in item.values.items())  # fmt: skip
     return f"{labels.get(item.code_key, item.code_key)}{where} — {shown}"
@@ -185,8 +191,9 @@ class ReviewPanel(QWidget):
     def _find(self) -> None:
         review, clip = self.review, self.workspace.clip
         self.disagreement_list.clear()
+        self.disagreements = []
+        self.timeline.set_marks([])
         if review is None or clip is None or len(review.coders) < 2:
-            self.disagreements = []
             self.disagreement_list.addItem("Fewer than two coders coded this clip.")
             return
         self.disagreement_list.addItem("Looking for disagreements…")
@@ -197,16 +204,26 @@ class ReviewPanel(QWidget):
         if self.review is None or video_id != self.review.video_id:
             return
         self.disagreements = found
+        self._show_disagreements()
+        self._show_values()
+
+    def _show_disagreements(self) -> None:
+        """List the disagreements (times from the player's frame table, once it is loaded)."""
         self.disagreement_list.clear()
         labels = {code.key: code.label for code in self.review.codes}
-        for item in found:
-            entry = QListWidgetItem(disagreement_text(item, labels, self.playback.time_of))
+        for item in self.disagreements:
+            entry = QListWidgetItem(disagreement_text(item, labels, self._time_of))
             entry.setData(Qt.ItemDataRole.UserRole, item)
             self.disagreement_list.addItem(entry)
-        if not found:
+        if not self.disagreements:
             self.disagreement_list.addItem("No disagreements: the coders agree on this clip.")
-        self.timeline.set_marks([d.frame for d in found if d.frame is not None])
-        self._show_values()
+        self.timeline.set_marks([d.frame for d in self.disagreements if d.frame is not None])
+
+    def _time_of(self, frame: int) -> float | None:
+        """The time of ``frame`` of the clip under review; None until the player has it."""
+        clip = self.workspace.clip
+        loaded = clip is not None and self.playback.frame_count == clip.frame_count
+        return self.playback.time_of(frame) if loaded and 0 <= frame < clip.frame_count else None
 
     def _finder_failed(self, message: str) -> None:
         self.disagreement_list.clear()
@@ -239,7 +256,10 @@ class ReviewPanel(QWidget):
                 self.values.setItem(row, column, cell)
 
     def _show_timeline(self) -> None:
-        review = self.review
+        review, clip = self.review, self.workspace.clip
+        if clip is None or self.playback.frame_count != clip.frame_count:
+            # the player still has the previous clip: draw on no frame table until it loads
+            self.timeline.set_clip(np.zeros(0))
         rows = review_rows(review.timed_codes, review.layers(),
                            review.consensus.id if review.consensus else None)  # fmt: skip
         self.timeline.show_rows(rows, review.annotations)
@@ -259,7 +279,8 @@ class ReviewPanel(QWidget):
         self.timeline.set_clip(self.playback.timestamps)
         if self.review is not None:
             self._show_timeline()
-            self.timeline.set_marks([d.frame for d in self.disagreements if d.frame is not None])
+            if self.disagreements:
+                self._show_disagreements()
 
     # -- picking ------------------------------------------------------------------------
     def _cell_picked(self, row: int, column: int) -> None:

@@ -81,7 +81,9 @@ def test_dialog_shows_alpha_computed_from_two_coders(qtbot, lead) -> None:
     presence = table_row(dialog, "personal_testimony", "presence")
     assert presence[3].startswith("undefined: every pairable value is the same")
     # variables nobody coded start unchecked; checked, they are reported undefined too
-    assert "sponsored_disclosed" not in dialog.options()["codes"]
+    ticked = dialog.options()["codes"]
+    assert {"primary_cause", "personal_testimony", "cta_donate"} <= set(ticked)
+    assert "sponsored_disclosed" not in ticked and "cta_share" not in ticked
     codes = dialog.codes
     for row in range(codes.count()):
         if codes.item(row).data(Qt.ItemDataRole.UserRole) == "sponsored_disclosed":
@@ -209,6 +211,8 @@ def test_clicking_a_disagreement_seeks_the_player(qtbot, lead, study) -> None:
     timed = next(d for d in listed(panel) if isinstance(d, Disagreement) and d.frame)
     row = listed(panel).index(timed)
     item = panel.disagreement_list.item(row)
+    seconds = lead.playback.time_of(timed.frame)
+    assert f"at {seconds:.2f} s (frame {timed.frame})" in item.text()
     rect = panel.disagreement_list.visualItemRect(item)
     qtbot.mouseClick(
         panel.disagreement_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
