@@ -232,6 +232,7 @@ class ReviewPanel(QWidget):
     # -- showing ------------------------------------------------------------------------
     def _show_values(self) -> None:
         review = self.review
+        was = (self.values.currentRow(), self.values.currentColumn())
         self.values.clear()
         if review is None:
             self.values.setRowCount(0)
@@ -254,6 +255,8 @@ class ReviewPanel(QWidget):
                     cell.setBackground(QBrush(DISPUTED))
                     cell.setForeground(QBrush(QColor("#1a1a1a")))
                 self.values.setItem(row, column, cell)
+        if was[0] >= 0 and was[0] < len(codes) and was[1] < len(self._value_layers):
+            self.values.setCurrentCell(*was)  # keep the reviewer's place after each decision
 
     def _show_timeline(self) -> None:
         review, clip = self.review, self.workspace.clip
