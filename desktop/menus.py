@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from . import exporting, transcribing
+from . import exporting, study_actions, transcribing
 from .projects import DEFAULT_PROJECT_NAME
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ KEY_HELP = """<table>
 <tr><td><b>Enter / Esc</b></td><td>end / cancel every open interval</td></tr>
 <tr><td><b>Delete</b></td><td>delete the selected annotation</td></tr>
 <tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>undo / redo</td></tr>
+<tr><td><b>Ctrl+Shift+D</b></td><td>mark the clip done / reopen it</td></tr>
 </table>"""
 
 
@@ -73,6 +74,21 @@ def build(window: MainWindow) -> dict[str, QAction]:
         window, project, "Find &missing videos…", window.missing.ask_folder
     )
     project.addSeparator()
+    # reliability study (desktop.study_actions)
+    ws = window.workspace
+    actions["pack"] = _action(
+        window, project, "&Pack coder file…",
+        lambda: study_actions.pack_coder_file(
+            ws, window, window.job_bar, lambda text: window.statusBar().showMessage(text, 15000)
+        ),
+    )  # fmt: skip
+    actions["merge"] = _action(
+        window, project, "&Merge coder files…", lambda: study_actions.merge_coder_files(ws, window)
+    )
+    actions["blind"] = QAction("&Blind mode (coders see only their own work)", window)
+    project.addAction(actions["blind"])
+    study_actions.bind_blind_action(actions["blind"], ws)
+    project.addSeparator()
     actions["quit"] = _action(window, project, "&Quit", window.close, QKeySequence.StandardKey.Quit)
 
     edit = bar.addMenu("&Edit")
@@ -100,6 +116,11 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "Transcribe &all clips without transcript",
         lambda: transcribing.transcribe(window, current_only=False),
     )
+    actions["done"] = _action(
+        window, clip, "Mark &done / reopen",
+        lambda: study_actions.toggle_current_done(window.workspace, window.library.done_state),
+        "Ctrl+Shift+D",
+    )  # fmt: skip
     clip.addSeparator()
     actions["loop"] = _action(
         window, clip, "&Loop selected annotation", window.inspector.loop.toggle, "Ctrl+L"

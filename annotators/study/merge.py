@@ -95,6 +95,7 @@ def merge(project: Project, other_path: Path | str) -> MergeReport:
         report = MergeReport(other_path)
         codes = _code_ids(session, other)
         videos = _video_ids(session, other, report)
+        _check_rows(session, other, videos)
         merger = _Merger(session, other, codes, videos, report)
         merger.rows()
         merger.assignments()
@@ -129,6 +130,35 @@ def _code_ids(session: Session, other: CoderFile) -> dict[str, int]:
             + "; ".join(problems)
         )
     return {key: code.id for key, code in host.items()}
+
+
+def _check_rows(session: Session, other: CoderFile, videos: dict[str, int]) -> None:
+    """Refuse rows no coding operation could have made (a damaged or edited file)."""
+    frames = dict(session.execute(select(Video.id, Video.frame_count)).all())
+    kinds = {key: {kind for kind, _type in shapes} for key, shapes in other.codes.items()}
+    problems = []
+    for row in other.rows.values():
+        if row.video_hash not in videos:
+            continue
+        if row.table == "clipvalue":
+            ok = kinds.get(row.code_key) == {"clip"}
+        else:
+            start, end = row.row["start_frame"], row.row["end_frame"]
+            last = frames[videos[row.video_hash]] - 1
+            ok = (
+                kinds.get(row.code_key, set()) <= {"point", "interval"}
+                and isinstance(start, int)
+                and 0 <= start <= last
+                and (end is None or (isinstance(end, int) and start <= end <= last))
+            )
+        if not ok:
+            problems.append(row.describe())
+    if problems:
+        shown = "; ".join(problems[:10]) + (" ..." if len(problems) > 10 else "")
+        raise StudyError(
+            f"{other.path.name} has {len(problems)} rows no coding could have made "
+            f"(code of the wrong kind or frames outside the clip), nothing was merged: {shown}"
+        )
 
 
 def _video_ids(session: Session, other: CoderFile, report: MergeReport) -> dict[str, int]:

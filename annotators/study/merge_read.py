@@ -10,12 +10,13 @@ import json
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from annotators.errors import StudyError
@@ -56,7 +57,7 @@ def _checked_revision(path: Path) -> str:
         if not looks_like_sqlite(path):
             raise StudyError(f"{path} is not a Storyframe project (not an SQLite database)")
         revision = migrate.stored_revision(path)
-    except (OSError, sqlite3.DatabaseError) as error:
+    except (OSError, sqlite3.DatabaseError, UnicodeDecodeError) as error:
         raise StudyError(f"{path} cannot be read as a project: {error}") from error
     if revision is None:
         raise StudyError(f"{path} is an SQLite database but not a Storyframe project")
@@ -78,14 +79,37 @@ def read_coder_file(path: Path) -> Iterator[CoderFile]:
             backup_readonly(path, copy)
         except sqlite3.Error as error:
             raise StudyError(f"{path} cannot be read as a project: {error}") from error
+        _check_integrity(path, copy)
         engine = make_engine(copy)
         try:
-            if revision != migrate.HEAD_REVISION:
-                migrate.upgrade(engine, migrate.alembic_config(engine))
-            with Session(engine) as session:
-                yield _load(session, path)
+            yield _read(engine, path, revision)
         finally:
             engine.dispose()
+
+
+def _check_integrity(path: Path, copy: Path) -> None:
+    """Refuse a damaged file before reading a row of it."""
+    try:
+        with closing(sqlite3.connect(copy)) as connection:
+            verdict = connection.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise StudyError(f"{path} is damaged and cannot be merged ({error})") from error
+    if verdict is None or verdict[0] != "ok":
+        raise StudyError(f"{path} is damaged and cannot be merged ({verdict and verdict[0]})")
+
+
+def _read(engine: Engine, path: Path, revision: str) -> CoderFile:
+    """Upgrade the private copy when older, then load it; damage shows as StudyError."""
+    try:
+        if revision != migrate.HEAD_REVISION:
+            migrate.upgrade(engine, migrate.alembic_config(engine))
+        with Session(engine) as session:
+            return _load(session, path)
+    # what a file with damaged rows raises while being read (text that is not UTF-8, dates
+    # or JSON that do not parse, rows pointing at missing rows)
+    except (DBAPIError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        reason = error.orig if isinstance(error, DBAPIError) else error
+        raise StudyError(f"{path} is damaged and cannot be merged ({reason})") from error
 
 
 def _load(session: Session, path: Path) -> CoderFile:
