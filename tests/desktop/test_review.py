@@ -258,3 +258,58 @@ def test_review_view_asks_first_in_blind_mode(qtbot, lead, monkeypatch) -> None:
     assert asked and "Blind mode is on" in asked[0]
     assert not lead.review.isVisible() and lead.timeline.isVisible()
     assert not lead.actions_by_name["review"].isChecked()
+
+
+def answer_dialog(qtbot, fill) -> None:  # type: ignore[no-untyped-def]
+    """Fill in and accept the next modal dialog, as the reviewer would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def respond() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, respond)
+            return
+        fill(dialog)
+        dialog.accept()
+
+    QTimer.singleShot(0, respond)
+
+
+def test_reviewer_enters_a_value_and_an_annotation_nobody_coded(qtbot, lead, study) -> None:
+    panel = open_review(qtbot, lead, study.disputed_clip)
+    labels = [panel.values.verticalHeaderItem(r).text() for r in range(panel.values.rowCount())]
+    panel.values.setCurrentCell(labels.index("Narrator perspective"), 2)  # consensus column
+    assert panel.edit_button.isEnabled()
+
+    def choose_third_person(dialog) -> None:  # type: ignore[no-untyped-def]
+        combo = dialog.editor.widget
+        combo.setCurrentIndex(combo.findData("third_person"))
+
+    answer_dialog(qtbot, choose_third_person)
+    panel.note.setText("she tells her brother's story")
+    panel.edit()
+    project = lead.workspace.project
+    qtbot.waitUntil(
+        lambda: consensus_value(project, "narrator_perspective") == "third_person", timeout=10000
+    )
+
+    lead.playback.seek(60)
+    qtbot.waitUntil(lambda: lead.playback.current == 60, timeout=5000)
+
+    def donate_here(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.code.setCurrentIndex(dialog.code.findText("Donate"))
+
+    answer_dialog(qtbot, donate_here)
+    panel.new_annotation()
+    with project.session() as session:
+        consensus = session.exec(select(Coder).where(Coder.name == CONSENSUS_CODER)).one()
+    qtbot.waitUntil(lambda: any(b.start_frame == 60 for b in panel.timeline.bars), timeout=10000)
+    with project.session() as session:
+        rows = session.exec(select(Annotation).where(Annotation.coder_id == consensus.id)).all()
+        assert [(r.start_frame, r.end_frame) for r in rows] == [(60, None)]
+        actions = {r.action for r in session.exec(select(ConsensusRecord))}
+        assert actions == {"new"}
+    texts = [panel.provenance.item(i).text() for i in range(panel.provenance.count())]
+    assert any(t.startswith("Donate @ frame 60: entered new by Lee") for t in texts)
+    assert any("Narrator perspective: entered new by Lee" in t and "brother" in t for t in texts)
