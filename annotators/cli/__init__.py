@@ -26,6 +26,7 @@ def _load_commands() -> None:
         export_cmds,
         media_cmds,
         project_cmds,
+        reliability_cmds,
         study_cmds,
         transcribe_cmds,
     )

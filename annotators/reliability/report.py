@@ -161,7 +161,8 @@ def reliability_job(
                                         slice_s=slice_s, tolerance_s=tolerance_s)  # fmt: skip
             results.extend(many)
         found.extend(differ)
-    nobody = [r.code_key for r in results if r.reason and r.reason.startswith("nobody")]
+    nobody = [r.code_key for r in results if r.method == "clip" and r.n_pairable == 0 and
+              (r.reason or "").startswith("nobody")]  # fmt: skip
     unmarked = [c.key for c in data.codes if c.kind != "clip" and not data.marks.get(c.id)]
     if nobody:
         meta["warnings"].append(f"nobody gave a value for: {', '.join(nobody)}")

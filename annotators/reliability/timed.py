@@ -63,13 +63,22 @@ def time_results(
     context = _Context(data, marks, shared)
     if code.kind == "point":
         result, found = _points(data, code, marks, context, tolerance_s)
-        return [*results, result], found
+        return _name_unmarked([*results, result], marks), found
     frames, found = _frames(data, code, marks, context, draws, rng_for(), None)
     if slice_s:
         frames, _ = _frames(data, code, marks, context, draws, rng_for(), slice_s)
     results.append(frames)
     results.append(_unitizing(data, code, marks, frames, draws, rng_for()))
-    return results, found
+    return _name_unmarked(results, marks), found
+
+
+def _name_unmarked(results: list[Result], marks: Marks) -> list[Result]:
+    """Say why alpha is undefined when the reason is that nobody used the code at all."""
+    if not len(marks):
+        for result in results:
+            if result.alpha is None:
+                result.reason = "nobody marked this code on the clips compared"
+    return results
 
 
 def _per_clip(
