@@ -38,7 +38,7 @@ from .panels.transcript import TranscriptPanel
 from .playback import Playback
 from .projects import open_or_create, startup_project_path
 from .relink import MissingClipNotice
-from .review import ReviewPanel
+from .review import ReviewPanel, stop_study_jobs
 from .timeline_panel import TimelinePanel
 from .workspace import Workspace
 
@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
             if bar.runner is not None:
                 bar.cancel()
                 bar.runner.join(30)
+        stop_study_jobs(self)
         self.keys.detach()
         self.playback.close()
         self.workspace.close()

@@ -31,6 +31,17 @@ def open_reliability(window: MainWindow) -> ReliabilityDialog | None:
     return dialog
 
 
+def stop_study_jobs(window: MainWindow, wait_s: float = 30.0) -> None:
+    """Cancel the review's disagreement search and every open report job, and wait for them
+    (the window is closing: their threads must not read a closed project)."""
+    window.review.finder.cancel(wait_s)
+    for dialog in window.findChildren(ReliabilityDialog):
+        runner = dialog.bar.runner
+        if runner is not None:
+            dialog.bar.cancel()
+            runner.join(wait_s)
+
+
 def switch_review(window: MainWindow, action: QAction, on: bool) -> None:
     """Switch the review view on or off; in blind mode, only after the lead confirms (a coder
     of the sample must not see the others' work by accident)."""

@@ -65,10 +65,13 @@ class DisagreementFinder(QObject):
         self._runner = runner
         runner.start()
 
-    def cancel(self) -> None:
-        """Drop the pending request (its result, if any, is ignored)."""
+    def cancel(self, wait_s: float = 0.0) -> None:
+        """Drop the pending request (its result, if any, is ignored); with ``wait_s``, wait
+        that long for its thread to stop (before the project closes)."""
         if self._runner is not None:
             self._runner.cancel()
+            if wait_s:
+                self._runner.join(wait_s)
             self._runner = None
 
     def _deliver(self, runner: JobRunner, video_id: int, found: list[Disagreement]) -> None:

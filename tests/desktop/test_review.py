@@ -313,3 +313,14 @@ def test_reviewer_enters_a_value_and_an_annotation_nobody_coded(qtbot, lead, stu
     texts = [panel.provenance.item(i).text() for i in range(panel.provenance.count())]
     assert any(t.startswith("Donate @ frame 60: entered new by Lee") for t in texts)
     assert any("Narrator perspective: entered new by Lee" in t and "brother" in t for t in texts)
+
+
+def test_closing_the_window_stops_a_running_report(qtbot, lead) -> None:
+    dialog = report_dialog(qtbot, lead)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=30000)
+    dialog.boot.setValue(100000)
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.bar.busy, timeout=5000)
+    runner = dialog.bar.runner
+    lead.close()  # cancels and waits before the project closes
+    assert not runner.running
