@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.export_bar = JobBar()  # exports run beside those
         self._compose()
         self.actions_by_name = menus.build(self)
-        self.keys = KeyRouter(self, self.on_action, self.coding.on_shortcut, self.player.view)
+        self.keys = KeyRouter(self, self.on_action, self._on_code_key, self.player.view)
         self._connect()
 
     # -- composition --------------------------------------------------------------------
@@ -290,6 +290,11 @@ class MainWindow(QMainWindow):
             return False
         handler()
         return True
+
+    def _on_code_key(self, text: str) -> bool:
+        """A codebook key codes into my layer, except in the review view (my layer is hidden
+        there, so a key press would write where nobody sees it)."""
+        return not self.review.isVisible() and self.coding.on_shortcut(text)
 
     def show_error(self, message: str) -> None:
         """Tell the user what went wrong (non-blocking for job errors)."""

@@ -324,3 +324,23 @@ def test_closing_the_window_stops_a_running_report(qtbot, lead) -> None:
     runner = dialog.bar.runner
     lead.close()  # cancels and waits before the project closes
     assert not runner.running
+
+
+def test_code_keys_do_not_code_into_the_hidden_layer_in_review(qtbot, lead, study) -> None:
+    from tests.desktop.helpers import press
+
+    open_review(qtbot, lead, study.disputed_clip)
+    project, lee = lead.workspace.project, lead.workspace.coder.id
+
+    def lees_annotations() -> int:
+        with project.session() as session:
+            return len(session.exec(select(Annotation).where(Annotation.coder_id == lee)).all())
+
+    press(qtbot, lead, Qt.Key.Key_D)  # Donate's key
+    lead.workspace.ops.wait_idle()
+    qtbot.wait(100)
+    assert lees_annotations() == 0
+    lead.actions_by_name["review"].setChecked(False)
+    assert lead.timeline.isVisible() and not lead.review.isVisible()
+    press(qtbot, lead, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: lees_annotations() == 1, timeout=5000)
