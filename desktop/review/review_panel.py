@@ -1,6 +1,7 @@
 """The review view: one clip's work by every coder side by side, and the reviewer's consensus.
 
-For the current clip it shows the disagreements first (click one to seek the player there),
+The clips to review are listed with the most disagreements first (Next disputed clip walks
+them). For the current clip it shows the disagreements first (click one to seek the player there),
 each coder's clip values in columns beside the consensus column (disputed variables on top),
 one timeline track per coder for each code with the consensus track under them, and the
 provenance of every consensus row. The reviewer takes a coder's value or annotation (Take,
@@ -17,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -40,12 +42,14 @@ from ..playback import Playback
 from ..workspace import Workspace
 from . import adjudicate
 from .dialogs import AnnotationDialog, ValueDialog
-from .disagreements import Disagreement, DisagreementFinder
-from .review_data import ClipReview, clip_review
+from .disagreements import Disagreement, DisagreementFinder, clips_to_review
+from .review_data import ClipReview, clip_review, coder_names
 from .review_timeline import ReviewTimeline, review_rows
 
 DISPUTED = QColor("#fde2c4")
 CONSENSUS_HEADER = "Consensus"
+# data_changed kinds after which the coders may agree differently
+CHANGES_CODERS_WORK = ("annotations", "clip_values", "codebook", "videos")
 
 
 def disagreement_text(item: Disagreement, labels: dict[str, str], times: Any) -> str:
@@ -87,12 +91,17 @@ class ReviewPanel(QWidget):
         self._value_codes: list[Code] = []  # rows of the values table
         self._value_layers: list[Coder | None] = []  # its columns (None: no consensus yet)
         self.finder = DisagreementFinder(self)
+        self.found_by_clip: dict[int, list[Disagreement]] | None = None  # None: searching
+        self.finder_message = ""  # why there are none (the core's refusal)
         self._build()
         self._connect()
 
     # -- composition --------------------------------------------------------------------
     def _build(self) -> None:
         self.title = QLabel(wordWrap=True)
+        self.clip_choice = QComboBox(minimumContentsLength=24)
+        self.clip_choice.setToolTip("Clips with disagreements, the most disputed first")
+        self.next_button = QPushButton("Next disputed clip", clicked=self.next_disputed_clip)
         self.disagreement_list = QListWidget()
         self.disagreement_list.setWordWrap(True)
         self.disagreement_list.setAlternatingRowColors(True)
@@ -131,7 +140,12 @@ class ReviewPanel(QWidget):
             actions.addWidget(widget, 1 if widget is self.note else 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
-        layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(QLabel("Clips to review:"))
+        heading.addWidget(self.clip_choice)
+        heading.addWidget(self.next_button)
+        layout.addLayout(heading)
         layout.addWidget(split, 1)
         layout.addLayout(actions)
 
@@ -147,6 +161,7 @@ class ReviewPanel(QWidget):
     def _connect(self) -> None:
         ws = self.workspace
         ws.clip_changed.connect(lambda _video: self.refresh())
+        self.clip_choice.activated.connect(self._clip_chosen)
         ws.data_changed.connect(self._on_data_changed)
         self.playback.position_changed.connect(self.timeline.set_playhead)
         self.playback.loaded.connect(lambda _n: self._clip_loaded())
@@ -161,18 +176,22 @@ class ReviewPanel(QWidget):
         self.finder.failed.connect(self._finder_failed)
 
     def _on_data_changed(self, kind: str) -> None:
-        if self.isVisible() and kind in ("consensus", "annotations", "clip_values", "codebook"):
-            self.refresh(find=kind != "consensus")  # the coders' layers did not change
+        if self.isVisible() and kind in CHANGES_CODERS_WORK + ("consensus",):
+            self.refresh(find=kind in CHANGES_CODERS_WORK)  # consensus: the coders agree as before
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def] # noqa: N802 - Qt API
         super().showEvent(event)
-        self.refresh()
+        self.refresh(find=True)
 
     # -- reading ------------------------------------------------------------------------
-    def refresh(self, find: bool = True) -> None:
-        """Re-read the clip's work; look for disagreements again unless ``find`` is False."""
+    def refresh(self, find: bool = False) -> None:
+        """Re-read the clip's work; with ``find``, search the project's disagreements again."""
         ws = self.workspace
-        if not self.isVisible() or ws.project is None or ws.clip is None:
+        if not self.isVisible() or ws.project is None:
+            return
+        if find:
+            self._find_all()
+        if ws.clip is None:
             self.review, self.picked = None, None
             self.title.setText("Review: no clip")
             self._show_values()
@@ -181,31 +200,50 @@ class ReviewPanel(QWidget):
         names = ", ".join(c.name for c in self.review.coders) or "nobody yet"
         self.title.setText(f"<b>Review: {ws.clip.file_name}</b> — coded by {names}; "
                            f"reviewer {ws.coder.name if ws.coder else '?'}")  # fmt: skip
-        if find:
-            self._find()
+        self._show_clip_disagreements()
         self._show_values()
         self._show_timeline()
         self._show_provenance()
+        self._show_clip_choice()
         self._update_buttons()
 
-    def _find(self) -> None:
-        review, clip = self.review, self.workspace.clip
-        self.disagreement_list.clear()
-        self.disagreements = []
-        self.timeline.set_marks([])
-        if review is None or clip is None or len(review.coders) < 2:
-            self.disagreement_list.addItem("Fewer than two coders coded this clip.")
+    def _find_all(self) -> None:
+        """Search every clip's disagreements among the coders (in a worker)."""
+        coders = coder_names(self.workspace.project)
+        self.found_by_clip, self.finder_message = None, ""
+        if len(coders) < 2:
+            self.found_by_clip = {}
+            self.finder.cancel()
+            self.finder_message = "Fewer than two coders have coded anything yet."
             return
-        self.disagreement_list.addItem("Looking for disagreements…")
-        names = [coder.name for coder in review.coders]
-        self.finder.request(self.workspace.project, clip.id, clip.file_name, names)
+        self.finder.request(self.workspace.project, coders)
 
-    def _found(self, video_id: int, found: list[Disagreement]) -> None:
-        if self.review is None or video_id != self.review.video_id:
-            return
-        self.disagreements = found
+    def _found(self, found: dict[int, list[Disagreement]]) -> None:
+        self.found_by_clip = found
+        if self.review is not None:
+            self._show_clip_disagreements()
+            self._show_values()
+            self._show_clip_choice()
+
+    def _finder_failed(self, message: str) -> None:
+        self.found_by_clip, self.finder_message = {}, message
+        if self.review is not None:
+            self._show_clip_disagreements()
+
+    def _show_clip_disagreements(self) -> None:
+        """Take this clip's disagreements from the project's and list them."""
+        review = self.review
+        found = self.found_by_clip
+        self.disagreements = [] if found is None else found.get(review.video_id, [])
         self._show_disagreements()
-        self._show_values()
+        if found is None:
+            self.disagreement_list.clear()
+            self.disagreement_list.addItem("Looking for disagreements…")
+        elif self.finder_message or len(review.coders) < 2:
+            self.disagreement_list.clear()
+            self.disagreement_list.addItem(
+                self.finder_message or "Fewer than two coders coded this clip."
+            )
 
     def _show_disagreements(self) -> None:
         """List the disagreements (times from the player's frame table, once it is loaded)."""
@@ -219,15 +257,41 @@ class ReviewPanel(QWidget):
             self.disagreement_list.addItem("No disagreements: the coders agree on this clip.")
         self.timeline.set_marks([d.frame for d in self.disagreements if d.frame is not None])
 
+    def _show_clip_choice(self) -> None:
+        """The clips with disagreements, most first, the current one selected."""
+        rows = clips_to_review(self.found_by_clip or {})
+        self.clip_choice.blockSignals(True)
+        self.clip_choice.clear()
+        for video_id, file_name, count in rows:
+            self.clip_choice.addItem(f"{file_name}  ({count})", video_id)
+        current = self.clip_choice.findData(self.review.video_id if self.review else None)
+        if current < 0 and rows:
+            self.clip_choice.insertItem(0, "— a clip without disagreements —", None)
+            current = 0
+        self.clip_choice.setCurrentIndex(current)
+        self.clip_choice.setEnabled(bool(rows))
+        self.next_button.setEnabled(bool(rows))
+        self.clip_choice.blockSignals(False)
+
+    def _clip_chosen(self, index: int) -> None:
+        video_id = self.clip_choice.itemData(index)
+        if video_id is not None and self.workspace.project is not None:
+            self.workspace.set_clip(self.workspace.project.video(video_id))
+
+    def next_disputed_clip(self) -> None:
+        """Go to the next clip in the list of clips with disagreements (wrapping round)."""
+        ids = [row[0] for row in clips_to_review(self.found_by_clip or {})]
+        if not ids:
+            return
+        current = self.review.video_id if self.review else None
+        following = (ids.index(current) + 1) % len(ids) if current in ids else 0
+        self.workspace.set_clip(self.workspace.project.video(ids[following]))
+
     def _time_of(self, frame: int) -> float | None:
         """The time of ``frame`` of the clip under review; None until the player has it."""
         clip = self.workspace.clip
         loaded = clip is not None and self.playback.frame_count == clip.frame_count
         return self.playback.time_of(frame) if loaded and 0 <= frame < clip.frame_count else None
-
-    def _finder_failed(self, message: str) -> None:
-        self.disagreement_list.clear()
-        self.disagreement_list.addItem(message)
 
     # -- showing ------------------------------------------------------------------------
     def _show_values(self) -> None:

@@ -344,3 +344,22 @@ def test_code_keys_do_not_code_into_the_hidden_layer_in_review(qtbot, lead, stud
     assert lead.timeline.isVisible() and not lead.review.isVisible()
     press(qtbot, lead, Qt.Key.Key_D)
     qtbot.waitUntil(lambda: lees_annotations() == 1, timeout=5000)
+
+
+def test_clips_with_most_disagreements_come_first(qtbot, lead, study) -> None:
+    panel = open_review(qtbot, lead, study.disputed_clip)
+    entries = [panel.clip_choice.itemText(i) for i in range(panel.clip_choice.count())]
+    counts = [int(text.rsplit("(", 1)[1].rstrip(")")) for text in entries]
+    assert counts == sorted(counts, reverse=True) and len(entries) == 4
+    assert panel.clip_choice.currentText().startswith(study.disputed_clip)
+    expected = {  # from the coding in tests/desktop/study_project.py
+        "river_cleanup.mp4": {"primary_cause", "personal_testimony", "cta_donate"},
+        "food_bank_duet.mp4": {"narrator_perspective", "emotional_tone", "personal_testimony"},
+    }
+    assert {d.code_key for d in panel.disagreements} == expected[study.disputed_clip]
+    order = [panel.clip_choice.itemData(i) for i in range(panel.clip_choice.count())]
+    following = order[(order.index(panel.review.video_id) + 1) % len(order)]
+    panel.next_disputed_clip()
+    qtbot.waitUntil(lambda: lead.workspace.clip.id == following, timeout=5000)
+    assert panel.review.video_id == following
+    assert all(d.video_id == following for d in panel.disagreements)
