@@ -7,9 +7,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLineEdit,
+    QLabel,
     QPlainTextEdit,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -71,12 +72,18 @@ class AnnotationDialog(QDialog):
         last = max(frame_count - 1, 0)
         self.start = QSpinBox(minimum=0, maximum=last, value=start)
         self.end = QSpinBox(minimum=0, maximum=last, value=end if end is not None else start)
-        self.value_field = QLineEdit(value or "", placeholderText="value (if the code takes one)")
-        form = QFormLayout(self)
+        self._initial_value = value
+        self.value_editor = None  # the coding screens' editor for the chosen code's values
+        self.form = form = QFormLayout(self)
         form.addRow("Code", self.code)
         form.addRow("Start frame", self.start)
         form.addRow("End frame", self.end)
-        form.addRow("Value", self.value_field)
+        self.no_value = QLabel("(this code takes no value)")
+        self.value_box = QWidget()
+        box = QVBoxLayout(self.value_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.no_value)
+        form.addRow("Value", self.value_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)  # fmt: skip
         buttons.accepted.connect(self.accept)
@@ -90,7 +97,17 @@ class AnnotationDialog(QDialog):
         return self.codes[max(self.code.currentIndex(), 0)]
 
     def _kind_changed(self) -> None:
-        self.end.setEnabled(self.selected_code().kind == "interval")
+        code = self.selected_code()
+        self.end.setEnabled(code.kind == "interval")
+        if self.value_editor is not None:  # the previous code's editor goes at once
+            self.value_box.layout().removeWidget(self.value_editor.widget)
+            self.value_editor.widget.setParent(None)
+            self.value_editor.widget.deleteLater()
+        self.value_editor = editor_for(code, lambda _value: None)
+        self.no_value.setVisible(self.value_editor is None)
+        if self.value_editor is not None:
+            self.value_editor.set(self._initial_value)
+            self.value_box.layout().addWidget(self.value_editor.widget)
 
     def fields(self) -> dict:
         """``start_frame``, ``end_frame`` (None for a point code) and ``value``."""
@@ -99,5 +116,5 @@ class AnnotationDialog(QDialog):
         return {
             "start_frame": low if interval else self.start.value(),
             "end_frame": high if interval else None,
-            "value": self.value_field.text().strip() or None,
+            "value": None if self.value_editor is None else shown_value(self.value_editor.widget),
         }
