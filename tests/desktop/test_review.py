@@ -363,3 +363,28 @@ def test_clips_with_most_disagreements_come_first(qtbot, lead, study) -> None:
     qtbot.waitUntil(lambda: lead.workspace.clip.id == following, timeout=5000)
     assert panel.review.video_id == following
     assert all(d.video_id == following for d in panel.disagreements)
+
+
+def test_editing_a_taken_annotation_marks_it_edited(qtbot, lead, study) -> None:
+    panel = open_review(qtbot, lead, study.disputed_clip)
+    timeline = panel.timeline
+    ana = next(b for b in timeline.bars if timeline.rows[b.code_id].coder.name == "Ana"
+               and b.end_frame is not None)  # fmt: skip
+    panel.pick_annotation(ana.annotation_id)
+    panel.take()
+
+    def copy():  # type: ignore[no-untyped-def]
+        return next((b for b in timeline.bars if timeline.rows[b.code_id].consensus), None)
+
+    qtbot.waitUntil(lambda: copy() is not None, timeout=10000)
+    panel.pick_annotation(copy().annotation_id)
+    assert panel.edit_button.isEnabled() and not panel.take_button.isEnabled()
+    answer_dialog(qtbot, lambda dialog: dialog.end.setValue(ana.end_frame + 4))
+    panel.note.setText("testimony runs on to the pause")
+    panel.edit()
+    qtbot.waitUntil(lambda: copy().end_frame == ana.end_frame + 4, timeout=10000)
+    with lead.workspace.project.session() as session:
+        original = session.get(Annotation, ana.annotation_id)
+        assert original.end_frame == ana.end_frame  # Ana's own row untouched
+        record = session.exec(select(ConsensusRecord)).one()
+        assert record.action == "edited" and record.note == "testimony runs on to the pause"
