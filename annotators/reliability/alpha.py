@@ -64,10 +64,13 @@ def unit_coincidences(counts: np.ndarray) -> np.ndarray:
     return pairs * scale[:, None, None]
 
 
-def coincidences(counts: np.ndarray) -> np.ndarray:
-    """The coincidence matrix ``o`` (values x values) of per-unit value ``counts``."""
+def coincidences(counts: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """The coincidence matrix ``o`` (values x values) of per-unit value ``counts``; a row
+    with weight ``w`` stands for ``w`` identical units."""
     m = counts.sum(axis=1)
     scale = np.divide(1.0, m - 1.0, out=np.zeros_like(m), where=m >= 2)
+    if weights is not None:
+        scale = scale * weights
     weighted = counts * scale[:, None]
     return weighted.T @ counts - np.diag(weighted.sum(axis=0))
 
@@ -135,15 +138,19 @@ def krippendorff_alpha(data: np.ndarray, level: str = "nominal") -> Alpha:
     return alpha_from_counts(values, counts, level)
 
 
-def alpha_from_counts(values: np.ndarray, counts: np.ndarray, level: str) -> Alpha:
-    """:func:`krippendorff_alpha` from :func:`value_counts` output (units x values)."""
+def alpha_from_counts(
+    values: np.ndarray, counts: np.ndarray, level: str, weights: np.ndarray | None = None
+) -> Alpha:
+    """:func:`krippendorff_alpha` from :func:`value_counts` output (units x values); a row
+    with weight ``w`` stands for ``w`` identical units."""
     if level not in LEVELS:
         raise ValueError(f"unknown level of measurement {level!r} (one of {', '.join(LEVELS)})")
+    weights = np.ones(counts.shape[0]) if weights is None else weights
     pairable = counts.sum(axis=1) >= 2
-    counts = counts[pairable]
-    keep = counts.sum(axis=0) > 0
+    counts, weights = counts[pairable], weights[pairable]
+    keep = (counts * weights[:, None]).sum(axis=0) > 0
     values, counts = values[keep], counts[:, keep]
-    o = coincidences(counts)
+    o = coincidences(counts, weights)
     n = float(o.sum())
     reason = undefined_reason(n, values.size)
     d_o, d_e, _ = disagreements(o, values, level) if n >= 2 else (np.nan, np.nan, n)
@@ -152,7 +159,7 @@ def alpha_from_counts(values: np.ndarray, counts: np.ndarray, level: str) -> Alp
         alpha=alpha,
         d_o=None if n < 2 else float(d_o),
         d_e=None if n < 2 else float(d_e),
-        n_units=int(pairable.sum()),
+        n_units=int(round(weights.sum())),
         n_pairable=int(round(n)),
         values=values,
         coincidence=o,

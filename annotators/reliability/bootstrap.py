@@ -35,6 +35,34 @@ def draw_weights(n_units: int, draws: int, rng: np.random.Generator) -> np.ndarr
     return counts.reshape(draws, n_units).astype(float)
 
 
+class Resampler:
+    """The bootstrap draws of one report: ``draws`` resamples of ``n`` units, made once per
+    ``n`` from ``seed`` and shared by every figure over ``n`` units (the same clips drawn for
+    every variable, as when one resamples the data set; reproducible from the seed)."""
+
+    def __init__(self, seed: int, draws: int) -> None:
+        self.seed, self.draws = seed, draws
+        self._made: dict[int, np.ndarray] = {}
+
+    def weights(self, n_units: int) -> np.ndarray:
+        """``draws x n_units`` counts of how often each unit is in each resample."""
+        if n_units not in self._made:
+            rng = np.random.default_rng([self.seed, n_units])
+            self._made[n_units] = draw_weights(n_units, self.draws, rng)
+        return self._made[n_units]
+
+
+def weighted_sums(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``weights @ values`` for each draw (``values``: units, or units x k).
+
+    Narrow products go through einsum's own loops: on a loaded machine a multi-threaded BLAS
+    matrix-vector product was found to be a hundred times slower than this.
+    """
+    if values.ndim == 2 and values.shape[1] > 64:
+        return weights @ values
+    return np.einsum("dn,n...->d...", weights, values)
+
+
 def percentile_interval(samples: np.ndarray, draws: int) -> Interval:
     """The 95 % percentile interval of the finite ``samples``."""
     finite = samples[np.isfinite(samples)]
@@ -46,18 +74,13 @@ def percentile_interval(samples: np.ndarray, draws: int) -> Interval:
 
 
 def bootstrap_alpha(
-    unit_o: np.ndarray, values: np.ndarray, level: str, draws: int, rng: np.random.Generator
+    unit_o: np.ndarray, values: np.ndarray, level: str, boot: Resampler
 ) -> Interval:
     """Interval of alpha from per-unit coincidence contributions ``unit_o`` (units x V x V)."""
-    n_units = unit_o.shape[0]
+    n_units, draws = unit_o.shape[0], boot.draws
     if draws <= 0 or n_units == 0:
         return Interval(None, None, max(draws, 0), 0)
-    weights = draw_weights(n_units, draws, rng)
+    weights = boot.weights(n_units)
     size = unit_o.shape[1]
-    o = (weights @ unit_o.reshape(n_units, size * size)).reshape(draws, size, size)
+    o = weighted_sums(weights, unit_o.reshape(n_units, size * size)).reshape(draws, size, size)
     return percentile_interval(alpha_from_coincidences(o, values, level), draws)
-
-
-def make_rng(seed: int, stream: int) -> np.random.Generator:
-    """The generator of result number ``stream`` under report ``seed`` (reproducible)."""
-    return np.random.default_rng([seed, stream])

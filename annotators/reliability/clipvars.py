@@ -8,6 +8,7 @@ import numpy as np
 
 from annotators.store.models import Code
 
+from .bootstrap import Resampler
 from .data import StudyData, code_level
 from .measures import fill_from_matrix
 from .result import Disagreement, Result
@@ -45,18 +46,14 @@ def encoding(code: Code, level: str | None, stored: list[str]) -> tuple[
     return index.__getitem__, lambda v: labels.get(order[int(v)], order[int(v)])
 
 
-def clip_result(data: StudyData, code: Code, *, draws: int, rng: np.random.Generator) -> tuple[
+def clip_result(data: StudyData, code: Code, *, boot: Resampler) -> tuple[
     Result, list[Disagreement]
 ]:  # fmt: skip
     """Alpha (method ``clip``) of one clip-level variable over the clips coded."""
     level = code_level(code)
     names, units = data.coder_names(), data.units()
     result = Result(code.key, code.label, "clip", level, n_coders=len(names))
-    stored = {
-        (video, coder): value
-        for (code_id, video, coder), value in data.values.items()
-        if code_id == code.id
-    }
+    stored = data.values.get(code.id, {})
     if not stored:
         result.reason = "nobody gave a value for this variable on the clips compared"
         return result, []
@@ -70,7 +67,7 @@ def clip_result(data: StudyData, code: Code, *, draws: int, rng: np.random.Gener
     row = {coder.id: i for i, coder in enumerate(data.coders)}
     for (video, coder), value in stored.items():
         matrix[row[coder], column[video]] = to_number(value)
-    fill_from_matrix(result, matrix, names, label, draws=draws, rng=rng)
+    fill_from_matrix(result, matrix, names, label, boot=boot)
     return result, _disagreements(data, code, units, matrix, label)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from sqlalchemy import BigInteger, Select, cast, func
 from sqlmodel import Session, select
 
 from annotators.codebook import active_codebook, codebook_codes
@@ -48,7 +49,7 @@ class Marks:
     """The annotations of one code as columns (one entry per annotation).
 
     Frames are inclusive; a point event has ``end_frame == start_frame`` and ``end_s ==
-    start_s`` here (``is_point`` says it had no end).
+    start_s`` here.
     """
 
     video_id: np.ndarray
@@ -57,22 +58,14 @@ class Marks:
     end_frame: np.ndarray
     start_s: np.ndarray
     end_s: np.ndarray
-    is_point: np.ndarray
 
     @classmethod
-    def from_rows(cls, rows: list[tuple]) -> Marks:
-        """From ``(video_id, coder_id, start_frame, end_frame, start_s, end_s)`` tuples."""
-        if not rows:
-            empty = np.zeros(0, dtype=np.int64)
-            return cls(empty, empty, empty, empty, empty * 1.0, empty * 1.0, empty.astype(bool))
-        video, coder, start, end, start_s, end_s = (
-            np.array(col, dtype=object) for col in zip(*rows, strict=True)
-        )
-        point = np.array([e is None for e in end], dtype=bool)
-        end = np.where(point, start, end).astype(np.int64)
-        end_s = np.where(point, start_s, end_s).astype(float)
-        return cls(video.astype(np.int64), coder.astype(np.int64), start.astype(np.int64), end,
-                   start_s.astype(float), end_s, point)  # fmt: skip
+    def from_rows(cls, rows: np.ndarray) -> Marks:
+        """From rows ``(code_id, video_id * 2**20 + coder_id, start_frame, end_frame, start_s,
+        end_s)`` where a point's end is its start."""
+        pair = rows[:, 1].astype(np.int64)
+        start, end = rows[:, 2].astype(np.int64), rows[:, 3].astype(np.int64)
+        return cls(pair >> 20, pair & (2**20 - 1), start, end, rows[:, 4].copy(), rows[:, 5].copy())
 
     def __len__(self) -> int:
         return int(self.video_id.size)
@@ -83,8 +76,8 @@ class StudyData:
     """Everything one report reads, loaded in one session.
 
     ``coded`` maps each coder id to the clips of the selection that coder coded; ``values``
-    maps ``(code_id, video_id, coder_id)`` to a stored clip value; ``marks`` maps a code id
-    to its annotations on coded clips.
+    maps a clip variable's code id to ``{(video_id, coder_id): stored value}``; ``marks`` maps
+    a time-anchored code's id to its annotations on coded clips.
     """
 
     coders: list[Coder]
@@ -93,11 +86,14 @@ class StudyData:
     coded: dict[int, set[int]]
     rule: str
     codebook: Codebook | None
-    values: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    values: dict[int, dict[tuple[int, int], str]] = field(default_factory=dict)
     marks: dict[int, Marks] = field(default_factory=dict)
 
     def coder_names(self) -> list[str]:
         return [coder.name for coder in self.coders]
+
+    def coder_ids(self) -> list[int]:
+        return [coder.id for coder in self.coders]
 
     def units(self) -> list[int]:
         """Clips coded by at least one selected coder, in import order."""
@@ -110,8 +106,13 @@ def load_study(
     coders: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
     videos: Sequence[str] | None = None,
+    timed_seconds: bool = True,
 ) -> StudyData:
-    """Load the selection; raise :class:`ReliabilityError` for unknown names or < 2 coders."""
+    """Load the selection; raise :class:`ReliabilityError` for unknown names or < 2 coders.
+
+    ``timed_seconds`` false skips the annotations' times in seconds (NaN instead) when only
+    frames are needed: loading half a million annotations is the slowest step of a report.
+    """
     with project.session() as session:
         chosen = _coders(session, coders)
         book = active_codebook(session)
@@ -123,7 +124,8 @@ def load_study(
         rule = "assignments" if uses_assignments(session) else "own_work"
         data = StudyData(chosen, chosen_codes, selected, coded, rule, book)
         _load_values(session, data)
-        _load_marks(session, data)
+        point_codes = any(code.kind == "point" for code in data.codes)
+        _load_marks(session, data, timed_seconds or point_codes)
     return data
 
 
@@ -163,32 +165,62 @@ def _codes(session: Session, book: Codebook | None, keys: Sequence[str] | None) 
 
 def _load_values(session: Session, data: StudyData) -> None:
     clip_ids = [code.id for code in data.codes if code.kind == "clip"]
+    data.values = {code_id: {} for code_id in clip_ids}
     if not clip_ids:
         return
-    query = select(ClipValue).where(
+    # plain column tuples, not ORM objects: a large study has tens of thousands of values
+    query = select(
+        ClipValue.code_id, ClipValue.video_id, ClipValue.coder_id, ClipValue.value
+    ).where(
         ClipValue.code_id.in_(clip_ids),
         ClipValue.coder_id.in_(list(data.coded)),
         ClipValue.value.is_not(None),
     )
-    for row in session.exec(query):
-        if row.video_id in data.coded[row.coder_id]:
-            data.values[(row.code_id, row.video_id, row.coder_id)] = row.value
+    for code_id, video, coder, value in session.execute(query):
+        if video in data.coded[coder]:
+            data.values[code_id][(video, coder)] = value
 
 
-def _load_marks(session: Session, data: StudyData) -> None:
+def _numbers(session: Session, query: Select) -> np.ndarray:
+    """The rows of an all-numeric ``query`` as a float array, straight from the driver.
+
+    SQLAlchemy's row objects cost more than the query itself at half a million annotations
+    (several seconds); the driver's plain tuples go into numpy directly. The query holds only
+    ids and a fixed word, so binding them literally is safe.
+    """
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    return np.array(connection.exec_driver_sql(sql).cursor.fetchall(), dtype=float)
+
+
+def _load_marks(session: Session, data: StudyData, timed_seconds: bool) -> None:
+    """Annotations of the time-anchored codes on coded clips; times in seconds only when
+    ``timed_seconds`` (slices, point matching), else NaN."""
     time_ids = [code.id for code in data.codes if code.kind != "clip"]
-    rows: dict[int, list[tuple]] = {code_id: [] for code_id in time_ids}
-    if time_ids:
-        # plain column tuples: a large study has hundreds of thousands of annotations
-        query = select(
-            Annotation.code_id, Annotation.video_id, Annotation.coder_id, Annotation.start_frame,
-            Annotation.end_frame, Annotation.start_s, Annotation.end_s,
-        ).where(
-            Annotation.code_id.in_(time_ids),
-            Annotation.coder_id.in_(list(data.coded)),
-            Annotation.source != "suggested",
-        )  # fmt: skip
-        for code_id, video, coder, *rest in session.execute(query):
-            if video in data.coded[coder]:
-                rows[code_id].append((video, coder, *rest))
-    data.marks = {code_id: Marks.from_rows(found) for code_id, found in rows.items()}
+    data.marks = {code_id: Marks.from_rows(np.zeros((0, 6))) for code_id in time_ids}
+    if not time_ids:
+        return
+    # (video, coder) as one integer key (coder ids stay far below 2**20): fewer Python
+    # objects per row is most of the loading time
+    pair = cast(Annotation.video_id, BigInteger) * 2**20 + Annotation.coder_id
+    columns = [Annotation.code_id, pair, Annotation.start_frame,
+               func.coalesce(Annotation.end_frame, Annotation.start_frame)]  # fmt: skip
+    if timed_seconds:
+        columns += [Annotation.start_s, func.coalesce(Annotation.end_s, Annotation.start_s)]
+    query = select(*columns).where(
+        Annotation.code_id.in_(time_ids),
+        Annotation.coder_id.in_(list(data.coded)),
+        Annotation.source != "suggested",
+    )
+    rows = _numbers(session, query).reshape(-1, len(columns))
+    if not timed_seconds:
+        rows = np.column_stack([rows, np.full((rows.shape[0], 2), np.nan)])
+    coded = np.array(
+        [video * 2**20 + coder for coder, videos in data.coded.items() for video in videos],
+        dtype=np.int64,
+    )
+    rows = rows[np.isin(rows[:, 1].astype(np.int64), coded)]
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    for code_id in time_ids:
+        lo, hi = np.searchsorted(rows[:, 0], [code_id, code_id + 0.5])
+        data.marks[code_id] = Marks.from_rows(rows[lo:hi])

@@ -11,7 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from .result import Result
-from .writers import _interval, _note, number
+from .writers import _interval, _note, figure, number
 
 if TYPE_CHECKING:
     from .report import ReliabilityReport
@@ -47,7 +47,8 @@ def _plot(results: list[Result]) -> str:
                      f'stroke="{colour}" stroke-dasharray="4 3"/>')  # fmt: skip
         parts.append(f'<text x="{x(mark):.1f}" y="{height - 10}" font-size="11" '
                      f'text-anchor="middle" fill="{colour}">{mark:.3f}</text>')  # fmt: skip
-    for tick in (low, 0.0, 1.0):
+    ticks = [0.0, 0.5, 1.0] + ([low] if low < -0.15 else [])  # no label crowding 0
+    for tick in ticks:
         parts.append(f'<text x="{x(tick):.1f}" y="{height - 10}" font-size="11" '
                      f'text-anchor="middle">{tick:.1f}</text>')  # fmt: skip
     for i, result in enumerate(shown):
@@ -92,7 +93,7 @@ def _results_table(results: list[Result]) -> str:
         alpha = number(r.alpha) if r.alpha is not None else "<span class=undefined>undefined</span>"
         kappa = number(r.kappa) + (f" ({r.kappa_method})" if r.kappa is not None else "")
         cells = [escape(r.code_key), r.method, r.level or "-", alpha, _interval(r), r.n_units,
-                 r.n_pairable, number(r.d_o, 4), number(r.d_e, 4), number(r.percent_agreement),
+                 r.n_pairable, figure(r.d_o), figure(r.d_e), number(r.percent_agreement),
                  kappa, escape(_note(r))]  # fmt: skip
         tds = (f"<td class=n>{c}</td>" if i in NUMERIC else f"<td>{c}</td>"
                for i, c in enumerate(cells))  # fmt: skip
@@ -108,7 +109,9 @@ def _matrix(result: Result) -> str:
         f"<tr><th>{label}</th>" + "".join(f"<td class=n>{v:.2f}</td>" for v in row) + "</tr>"
         for label, row in zip(labels, found.matrix, strict=True)
     )
-    coders = sorted({v for counts in result.marginals.values() for v in counts})
+    used = {v for counts in result.marginals.values() for v in counts}
+    # columns in the value order of the matrix (scale order for ordinal codes)
+    coders = [v for v in found.labels if v in used] + sorted(used - set(found.labels))
     marg_head = "".join(f"<th>{escape(v)}</th>" for v in coders)
     marg = "".join(
         f"<tr><th>{escape(name)}</th>"

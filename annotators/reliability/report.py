@@ -18,7 +18,7 @@ from annotators.errors import ReliabilityError
 from annotators.jobs import Job, Progress, run_job
 from annotators.project import Project
 
-from .bootstrap import make_rng
+from .bootstrap import Resampler
 from .clipvars import clip_result
 from .data import RULES, StudyData, load_study
 from .result import Disagreement, Result
@@ -140,24 +140,23 @@ def reliability_job(
     if tolerance_s < 0:
         raise ReliabilityError(f"the tolerance must be 0 s or more, not {tolerance_s}")
     yield Progress(0, None, "loading coded clips")
-    data = load_study(project, coders=coders, codes=codes, videos=videos)
+    data = load_study(
+        project, coders=coders, codes=codes, videos=videos, timed_seconds=slice_s is not None
+    )
     _check_comparable(data)
     seed = secrets.randbits(32) if seed is None else seed
     meta = _meta(project, data, boot, seed, slice_s, tolerance_s)
     results: list[Result] = []
     found: list[Disagreement] = []
-    streams = iter(range(1_000_000))
-
-    def next_rng():  # one reproducible stream per result
-        return make_rng(seed, next(streams))
+    resampler = Resampler(seed, boot)
 
     for done, code in enumerate(data.codes):
         yield Progress(done, len(data.codes), code.key)
         if code.kind == "clip":
-            result, differ = clip_result(data, code, draws=boot, rng=next_rng())
+            result, differ = clip_result(data, code, boot=resampler)
             results.append(result)
         else:
-            many, differ = time_results(data, code, draws=boot, rng_for=next_rng,
+            many, differ = time_results(data, code, boot=resampler,
                                         slice_s=slice_s, tolerance_s=tolerance_s)  # fmt: skip
             results.extend(many)
         found.extend(differ)

@@ -9,19 +9,20 @@ and end (``unitizing``), and, for point events, whether onsets match within a to
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from annotators.store.models import Code
 
+from .bootstrap import Resampler
 from .data import Marks, StudyData
-from .measures import fill_from_matrix
+from .kappa import binary_kappa
+from .measures import fill_from_counts, fill_from_matrix
 from .points import match_pairs
 from .result import Disagreement, Result
 from .unitizing import unitizing_alpha_arrays
 
-RngFor = Callable[[], np.random.Generator]
 MARKED = {0.0: "not marked", 1.0: "marked"}
 
 
@@ -40,7 +41,7 @@ class _Context:
         self.data = data
         self.clip_ids = np.array(clip_ids, dtype=np.int64)
         rows = {coder.id: i for i, coder in enumerate(data.coders)}
-        self.coded = np.array([[v in data.coded[c.id] for v in clip_ids] for c in data.coders])
+        self.coded = np.array([[v in data.coded[c] for v in clip_ids] for c in data.coder_ids()])
         self.coded = self.coded.reshape(len(data.coders), len(clip_ids))
         row = np.array([rows[c] for c in marks.coder_id.tolist()], dtype=np.int64)
         col = np.searchsorted(self.clip_ids, marks.video_id)
@@ -50,25 +51,25 @@ class _Context:
 
 
 def time_results(
-    data: StudyData, code: Code, *, draws: int, rng_for: RngFor, slice_s: float | None,
+    data: StudyData, code: Code, *, boot: Resampler, slice_s: float | None,
     tolerance_s: float,
 ) -> tuple[list[Result], list[Disagreement]]:  # fmt: skip
     """Every method's result for time-anchored ``code``, and the clips where coders differ."""
     marks = data.marks[code.id]
     units = data.units()
     every = _Context(data, marks, units)
-    results = [_per_clip(data, code, every, method, draws, rng_for())
+    results = [_per_clip(data, code, every, method, boot)
                for method in ("presence", "count")]  # fmt: skip
     shared = [v for v, n in zip(units, every.coded.sum(axis=0), strict=True) if n >= 2]
     context = _Context(data, marks, shared)
     if code.kind == "point":
         result, found = _points(data, code, marks, context, tolerance_s)
         return _name_unmarked([*results, result], marks), found
-    frames, found = _frames(data, code, marks, context, draws, rng_for(), None)
+    frames, found = _frames(data, code, marks, context, boot, None)
     if slice_s:
-        frames, _ = _frames(data, code, marks, context, draws, rng_for(), slice_s)
+        frames, _ = _frames(data, code, marks, context, boot, slice_s)
     results.append(frames)
-    results.append(_unitizing(data, code, marks, frames, draws, rng_for()))
+    results.append(_unitizing(data, code, marks, frames, boot))
     return _name_unmarked(results, marks), found
 
 
@@ -81,9 +82,7 @@ def _name_unmarked(results: list[Result], marks: Marks) -> list[Result]:
     return results
 
 
-def _per_clip(
-    data: StudyData, code: Code, ctx: _Context, method: str, draws: int, rng: np.random.Generator
-) -> Result:
+def _per_clip(data: StudyData, code: Code, ctx: _Context, method: str, boot: Resampler) -> Result:
     names = data.coder_names()
     level = "nominal" if method == "presence" else "interval"
     result = Result(code.key, code.label, method, level, n_coders=len(names))
@@ -93,15 +92,23 @@ def _per_clip(
         matrix = (matrix > 0).astype(float)
     matrix[~ctx.coded] = np.nan
     label = _presence_label if method == "presence" else _count_label
-    fill_from_matrix(result, matrix, names, label, draws=draws, rng=rng)
+    fill_from_matrix(result, matrix, names, label, boot=boot)
     return result
 
 
-def _frame_matrix(
+@dataclass(frozen=True)
+class _FrameTable:
+    """Every frame (or slice) of the compared clips: who marked it, who coded its clip."""
+
+    marked: np.ndarray  # coders x frames, bool
+    coded: np.ndarray  # coders x frames, bool
+    blocks: np.ndarray  # clip index of each frame
+    offsets: np.ndarray  # first frame of each clip in the flat frame axis
+
+
+def _frame_table(
     data: StudyData, marks: Marks, ctx: _Context, slice_s: float | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(matrix, blocks, offsets)``: coders x all frames (or slices) of the clips, 1 where a
-    coder marked the code, 0 where not, NaN on clips the coder did not code."""
+) -> _FrameTable:
     videos = [data.videos[int(v)] for v in ctx.clip_ids]
     if slice_s:
         lengths = np.array([max(1, int(np.ceil(v.duration_s / slice_s))) for v in videos], int)
@@ -116,17 +123,20 @@ def _frame_matrix(
     col, size = ctx.col[inside], lengths[ctx.col[inside]]
     start = np.clip(first[inside], 0, size - 1)
     end = np.clip(np.maximum(last[inside], first[inside]), 0, size - 1)
-    diff = np.zeros((len(data.coders), total + 1))
-    np.add.at(diff, (ctx.row[inside], offsets[col] + start), 1.0)
-    np.add.at(diff, (ctx.row[inside], offsets[col] + end + 1), -1.0)
-    matrix = (np.cumsum(diff, axis=1)[:, :total] > 0).astype(float)
-    matrix[~np.repeat(ctx.coded, lengths, axis=1)] = np.nan
-    return matrix, np.repeat(np.arange(lengths.size), lengths), offsets
+    coders = len(data.coders)
+    # +1 where a mark starts, -1 after it ends: a running sum > 0 is "marked"
+    diff = np.zeros(coders * (total + 1), dtype=np.int64)
+    rows = ctx.row[inside] * (total + 1)
+    np.add.at(diff, rows + offsets[col] + start, 1)
+    np.add.at(diff, rows + offsets[col] + end + 1, -1)
+    marked = np.cumsum(diff.reshape(coders, total + 1), axis=1)[:, :total] > 0
+    coded = np.repeat(ctx.coded, lengths, axis=1)
+    return _FrameTable(marked & coded, coded, np.repeat(np.arange(lengths.size), lengths), offsets)
 
 
 def _frames(
-    data: StudyData, code: Code, marks: Marks, ctx: _Context, draws: int,
-    rng: np.random.Generator, slice_s: float | None,
+    data: StudyData, code: Code, marks: Marks, ctx: _Context, boot: Resampler,
+    slice_s: float | None,
 ) -> tuple[Result, list[Disagreement]]:  # fmt: skip
     names = data.coder_names()
     result = Result(code.key, code.label, "frames", "nominal", n_coders=len(names))
@@ -134,39 +144,51 @@ def _frames(
     if not ctx.clip_ids.size:
         result.reason = "no clip was coded by two of these coders"
         return result, []
-    matrix, blocks, offsets = _frame_matrix(data, marks, ctx, slice_s)
-    fill_from_matrix(
-        result, matrix, names, MARKED.__getitem__, draws=draws, rng=rng, blocks=blocks,
-        binary=True,
+    table = _frame_table(data, marks, ctx, slice_s)
+    m = table.coded.sum(axis=0)
+    k = table.marked.sum(axis=0)
+    # frames with the same clip, coder count and marked count are identical units: count
+    # them once with a weight (a clip of 900 frames has only a handful of distinct ones)
+    side = len(names) + 1
+    key = (table.blocks * side + m) * side + k
+    distinct, weights = np.unique(key, return_counts=True)
+    rows_m, rows_k = (distinct // side) % side, distinct % side
+    counts = np.column_stack([rows_m - rows_k, rows_k]).astype(float)
+    result.kappa, result.kappa_method = binary_kappa(table.marked, table.coded, counts,
+                                                     weights.astype(float))  # fmt: skip
+    result.marginals = {
+        name: {label: int(n) for label, n in (("marked", ones), ("not marked", seen - ones)) if n}
+        for name, ones, seen in zip(names, table.marked.sum(axis=1), table.coded.sum(axis=1),
+                                    strict=True)
+    }  # fmt: skip
+    fill_from_counts(
+        result, np.array([0.0, 1.0]), counts, MARKED.__getitem__, boot=boot,
+        weights=weights.astype(float), blocks=distinct // (side * side),
     )  # fmt: skip
-    return result, _frame_disagreements(data, code, ctx, matrix, blocks, offsets)
+    return result, _frame_disagreements(data, code, ctx, table, m, k)
 
 
 def _frame_disagreements(
-    data: StudyData, code: Code, ctx: _Context, matrix: np.ndarray, blocks: np.ndarray,
-    offsets: np.ndarray,
+    data: StudyData, code: Code, ctx: _Context, table: _FrameTable, m: np.ndarray,
+    k: np.ndarray,
 ) -> list[Disagreement]:  # fmt: skip
     """The first frame of each clip where coders differ, with what each coder had there."""
-    present = ~np.isnan(matrix)
-    marked = np.nansum(matrix, axis=0)
-    coders = present.sum(axis=0)
-    differs = np.flatnonzero((coders >= 2) & (marked > 0) & (marked < coders))
-    clip_index, first = np.unique(blocks[differs], return_index=True)
+    differs = np.flatnonzero((m >= 2) & (k > 0) & (k < m))
+    clip_index, first = np.unique(table.blocks[differs], return_index=True)
     found = []
     for c, at in zip(clip_index.tolist(), differs[first].tolist(), strict=True):
         video = data.videos[int(ctx.clip_ids[c])]
         values = {
-            coder.name: MARKED[matrix[i, at]] for i, coder in enumerate(data.coders)
-            if present[i, at]
+            coder.name: MARKED[float(table.marked[i, at])]
+            for i, coder in enumerate(data.coders) if table.coded[i, at]
         }  # fmt: skip
-        frame = int(at - offsets[c])
+        frame = int(at - table.offsets[c])
         found.append(Disagreement(video.id, video.file_name, code.key, "frames", frame, values))
     return found
 
 
 def _unitizing(
-    data: StudyData, code: Code, marks: Marks, frames: Result, draws: int,
-    rng: np.random.Generator,
+    data: StudyData, code: Code, marks: Marks, frames: Result, boot: Resampler,
 ) -> Result:  # fmt: skip
     names = data.coder_names()
     result = Result(code.key, code.label, "unitizing", None, n_coders=len(names))
@@ -179,7 +201,7 @@ def _unitizing(
     inside = ctx.inside
     found = unitizing_alpha_arrays(
         lengths, ctx.col[inside], ctx.row[inside], marks.start_frame[inside],
-        marks.end_frame[inside], coders=len(names), draws=draws, rng=rng,
+        marks.end_frame[inside], coders=len(names), boot=boot,
     )  # fmt: skip
     result.alpha, result.d_o, result.d_e, result.reason = (
         found.alpha, found.d_o, found.d_e, found.reason

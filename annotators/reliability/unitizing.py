@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bootstrap import Interval, draw_weights, percentile_interval
+from .bootstrap import Interval, Resampler, percentile_interval, weighted_sums
 
 
 @dataclass(frozen=True)
@@ -190,8 +190,12 @@ def _clip_stats(seg: _Segments, coders: int) -> dict[str, np.ndarray]:
     }
 
 
-def _cross_matrix(seg: _Segments) -> np.ndarray:
-    """``G[c, c2] = sum_{unit g in c} l_g**2 * sum_{gap h in c2, l_h >= l_g} (l_h - l_g + 1)``."""
+def _cross_factors(seg: _Segments) -> tuple[np.ndarray, np.ndarray]:
+    """The expected-disagreement term ``sum_g l_g**2 sum_{gap h: l_h >= l_g} (l_h - l_g + 1)``
+    split by clip as ``(weight, placements)`` over the distinct unit lengths ``l``:
+    ``weight[c, l]`` sums ``l**2`` over clip c's units of length l, ``placements[c, l]`` counts
+    the positions a unit of length l has inside clip c's gaps. The term over any multiset of
+    clips (a bootstrap draw) is then ``(w @ weight) . (w @ placements)``."""
     n_clips = seg.lengths.size
     length = seg.end - seg.begin
     distinct, unit_k = np.unique(length, return_inverse=True)
@@ -208,7 +212,7 @@ def _cross_matrix(seg: _Segments) -> np.ndarray:
     count_above = np.cumsum(count[:, ::-1], axis=1)[:, ::-1][:, 1:]
     total_above = np.cumsum(total[:, ::-1], axis=1)[:, ::-1][:, 1:]
     placements = total_above - distinct[None, :] * count_above
-    return weight @ placements.T
+    return weight, placements
 
 
 def _alpha_of(stats: dict[str, np.ndarray], cross: np.ndarray, coders: int) -> np.ndarray:
@@ -223,22 +227,20 @@ def _alpha_of(stats: dict[str, np.ndarray], cross: np.ndarray, coders: int) -> n
     return np.where(d_e > 0, alpha, np.nan), d_o, d_e
 
 
-def unitizing_alpha(
-    clips: Sequence[Continuum], *, draws: int = 0, rng: np.random.Generator | None = None
-) -> Unitizing:
+def unitizing_alpha(clips: Sequence[Continuum], *, boot: Resampler | None = None) -> Unitizing:
     """u-alpha of one code over ``clips`` (each with the same number of coders).
 
-    With ``draws`` > 0, a bootstrap interval from resampling clips (``rng`` required).
+    With ``boot``, a bootstrap interval from resampling clips.
     """
     coders = len(clips[0].intervals) if clips else 0
     if any(len(clip.intervals) != coders for clip in clips):
         raise ValueError("every clip needs the intervals of the same coders")
-    return unitizing_alpha_arrays(*_flatten(clips), coders=coders, draws=draws, rng=rng)
+    return unitizing_alpha_arrays(*_flatten(clips), coders=coders, boot=boot)
 
 
 def unitizing_alpha_arrays(
     lengths: np.ndarray, clip: np.ndarray, coder: np.ndarray, start: np.ndarray,
-    end: np.ndarray, *, coders: int, draws: int = 0, rng: np.random.Generator | None = None,
+    end: np.ndarray, *, coders: int, boot: Resampler | None = None,
 ) -> Unitizing:  # fmt: skip
     """:func:`unitizing_alpha` from columns: clip ``lengths`` and, per interval, its clip index,
     coder index (``0..coders-1``) and inclusive start and end frame."""
@@ -249,8 +251,8 @@ def unitizing_alpha_arrays(
     seg = segments(lengths, clip, coder, start, end, coders)
     stats = _clip_stats(seg, coders)
     totals = {key: value.sum() for key, value in stats.items()}
-    cross = _cross_matrix(seg)
-    alpha, d_o, d_e = _alpha_of(totals, cross.sum(), coders)
+    cross = _cross_factors(seg)
+    alpha, d_o, d_e = _alpha_of(totals, cross[0].sum(axis=0) @ cross[1].sum(axis=0), coders)
     marked, length = int(seg.begin.size), int(totals["frames"])
     reason = None
     if marked == 0:
@@ -258,8 +260,10 @@ def unitizing_alpha_arrays(
     elif not d_e > 0:
         reason = "no expected disagreement (the marks leave no room for chance placement)"
     interval = None
-    if draws > 0 and reason is None and rng is not None:
-        interval = _bootstrap(stats, cross, coders, draws, rng)
+    if boot is not None and boot.draws > 0 and reason is None:
+        interval = percentile_interval(
+            drawn_alpha(stats, cross, coders, boot.weights(n_clips)), boot.draws
+        )
     return Unitizing(
         alpha=None if reason else float(alpha),
         d_o=float(d_o),
@@ -273,15 +277,16 @@ def unitizing_alpha_arrays(
     )
 
 
-def _bootstrap(
+def drawn_alpha(
     stats: dict[str, np.ndarray],
-    cross: np.ndarray,
+    cross: tuple[np.ndarray, np.ndarray],
     coders: int,
-    draws: int,
-    rng: np.random.Generator,
-) -> Interval:
-    weights = draw_weights(cross.shape[0], draws, rng)
-    totals = {key: weights @ value for key, value in stats.items()}
-    drawn_cross = np.einsum("dc,dc->d", weights @ cross, weights)
+    weights: np.ndarray,
+) -> np.ndarray:
+    """u-alpha of each resample: ``weights`` (draws x clips) say how often each clip is in it."""
+    totals = {key: weighted_sums(weights, value) for key, value in stats.items()}
+    drawn_cross = np.einsum(
+        "dk,dk->d", weighted_sums(weights, cross[0]), weighted_sums(weights, cross[1])
+    )
     alpha, _d_o, _d_e = _alpha_of(totals, drawn_cross, coders)
-    return percentile_interval(alpha, draws)
+    return alpha

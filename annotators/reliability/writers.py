@@ -29,6 +29,11 @@ def number(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def figure(value: float | None) -> str:
+    """A disagreement for people: four significant digits (u-alpha's are tiny), ``-`` if none."""
+    return "-" if value is None else f"{value:.4g}"
+
+
 def _interval(result: Result) -> str:
     if result.ci_low is None or result.ci_high is None:
         return "-"
@@ -58,8 +63,8 @@ def format_table(report: ReliabilityReport) -> str:
             _interval(r),
             str(r.n_units),
             str(r.n_pairable),
-            number(r.d_o, 4),
-            number(r.d_e, 4),
+            figure(r.d_o),
+            figure(r.d_e),
             number(r.percent_agreement),
             number(r.kappa),
             _note(r),

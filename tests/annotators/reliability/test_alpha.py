@@ -8,9 +8,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotators.reliability.alpha import LEVELS, krippendorff_alpha, unit_coincidences, value_counts
-from annotators.reliability.bootstrap import bootstrap_alpha, make_rng
-from annotators.reliability.kappa import cohen_kappa, fleiss_kappa, percent_agreement
+from annotators.reliability.alpha import (
+    LEVELS,
+    alpha_from_coincidences,
+    alpha_from_counts,
+    krippendorff_alpha,
+    unit_coincidences,
+    value_counts,
+)
+from annotators.reliability.bootstrap import Resampler, bootstrap_alpha
+from annotators.reliability.kappa import (
+    _fleiss_counts,
+    binary_kappa,
+    cohen_kappa,
+    fleiss_kappa,
+    percent_agreement,
+    percent_agreement_counts,
+)
 
 N = np.nan
 # Krippendorff (2011) "Computing Krippendorff's alpha-reliability", example C:
@@ -131,7 +145,66 @@ def test_kappa_undefined_when_one_value_throughout() -> None:
 def test_bootstrap_is_reproducible_and_brackets_alpha() -> None:
     values, counts = value_counts(EXAMPLE_C)
     unit_o = unit_coincidences(counts)
-    first = bootstrap_alpha(unit_o, values, "interval", 500, make_rng(7, 0))
-    again = bootstrap_alpha(unit_o, values, "interval", 500, make_rng(7, 0))
+    first = bootstrap_alpha(unit_o, values, "interval", Resampler(7, 500))
+    again = bootstrap_alpha(unit_o, values, "interval", Resampler(7, 500))
     assert first == again
     assert first.low < 0.849 < first.high and first.draws == 500
+
+
+@st.composite
+def weighted_units(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct count rows (m - k, k) of 0/1 data and how many units share each."""
+    raters = draw(st.integers(2, 4))
+    rows = draw(st.lists(st.tuples(st.integers(0, raters), st.integers(0, raters)),
+                         min_size=1, max_size=6))  # fmt: skip
+    counts = np.array([[m - min(k, m), min(k, m)] for m, k in rows], float)
+    weights = np.array(draw(st.lists(st.integers(1, 5), min_size=len(rows), max_size=len(rows))))
+    return counts, weights.astype(float)
+
+
+@settings(max_examples=100, deadline=None)
+@given(units=weighted_units())
+def test_weighted_rows_equal_repeated_units(units: tuple[np.ndarray, np.ndarray]) -> None:
+    counts, weights = units
+    repeated = np.repeat(counts, weights.astype(int), axis=0)
+    values = np.array([0.0, 1.0])
+    ours = alpha_from_counts(values, counts, "nominal", weights)
+    plain = alpha_from_counts(values, repeated, "nominal")
+    assert (ours.n_units, ours.n_pairable, ours.reason) == (
+        plain.n_units, plain.n_pairable, plain.reason
+    )  # fmt: skip
+    if plain.alpha is not None:
+        assert ours.alpha == pytest.approx(plain.alpha)
+    if (agreement := percent_agreement_counts(repeated)) is not None:
+        assert percent_agreement_counts(counts, weights) == pytest.approx(agreement)
+    raters = int(counts.sum(axis=1).max())
+    if (fleiss := _fleiss_counts(repeated, raters)) is not None:
+        assert _fleiss_counts(counts, raters, weights) == pytest.approx(fleiss)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()),
+                min_size=1, max_size=30))  # fmt: skip
+def test_binary_kappa_equals_cohen(frames: list[tuple[bool, bool, bool, bool]]) -> None:
+    marked = np.array([[f[0] for f in frames], [f[1] for f in frames]])
+    coded = np.array([[f[2] for f in frames], [f[3] for f in frames]])
+    data = np.where(coded, marked.astype(float), np.nan)
+    ours, method = binary_kappa(marked & coded, coded, np.zeros((0, 2)), np.zeros(0))
+    assert method == "cohen"
+    theirs = cohen_kappa(data[0], data[1])
+    if theirs is None:
+        assert ours is None
+    else:
+        assert ours == pytest.approx(theirs)
+
+
+def test_a_bootstrap_draw_is_alpha_of_the_resampled_units() -> None:
+    boot = Resampler(11, 5)
+    values, counts = value_counts(EXAMPLE_C)
+    weights = boot.weights(EXAMPLE_C.shape[1])
+    for row in weights:
+        picked = np.repeat(np.arange(EXAMPLE_C.shape[1]), row.astype(int))
+        resampled = krippendorff_alpha(EXAMPLE_C[:, picked], "ordinal")
+        o = (unit_coincidences(counts) * row[:, None, None]).sum(axis=0)
+        ours = alpha_from_coincidences(o[None], values, "ordinal")[0]
+        assert ours == pytest.approx(resampled.alpha) if resampled.alpha is not None else True

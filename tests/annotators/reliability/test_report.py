@@ -12,6 +12,7 @@ from annotators.errors import ReliabilityError
 from annotators.jobs import Progress
 from annotators.reliability import (
     Continuum,
+    cohen_kappa,
     krippendorff_alpha,
     reliability_job,
     reliability_report,
@@ -66,6 +67,14 @@ def test_time_codes_get_every_method_and_suggestions_do_not_count(tmp_path: Path
     assert points.extra["f1"] == pytest.approx(2 / 3)
     frames = _by(report, "personal_testimony", "frames")
     assert frames.n_pairable == 2 * 400
+    ana = np.zeros((4, 100))
+    ana[:, 10:50] = 1
+    ben = np.zeros((4, 100))
+    ben[:3, 12:50] = 1
+    explicit = np.vstack([ana.ravel(), ben.ravel()])
+    assert frames.alpha == pytest.approx(krippendorff_alpha(explicit, "nominal").alpha)
+    assert frames.kappa == pytest.approx(cohen_kappa(explicit[0], explicit[1]))
+    assert frames.percent_agreement == pytest.approx(np.mean(explicit[0] == explicit[1]))
     first = [d for d in report.disagreements if d.method == "frames"][0]
     assert (first.video_file_name, first.frame) == ("clip0.mp4", 10)
     assert first.values == {"Ana": "marked", "Ben": "not marked"}
@@ -187,3 +196,17 @@ def test_level_from_the_codebook_changes_the_distance(tmp_path: Path) -> None:
                      "emotional_tone", "clip")  # fmt: skip
     expected = krippendorff_alpha(np.array([[1, 2, 3, 4], [1, 2, 1, 4]], float), "interval")
     assert result.level == "interval" and result.alpha == pytest.approx(expected.alpha)
+
+
+def test_slices_binarise_time_not_frames(tmp_path: Path) -> None:
+    with two_coder_study(tmp_path / "s.storyframe") as project:
+        report = reliability_report(project, codes=["personal_testimony"], boot=0, slice_s=1.0)
+    frames = _by(report, "personal_testimony", "frames")
+    assert frames.extra["slice_s"] == 1.0
+    # 4 clips of 4 s: Ana marks 0.4-1.96 s (slices 0, 1) everywhere, Ben on clips 0-2 only
+    ana = np.tile([1, 1, 0, 0], 4).astype(float)
+    ben = np.r_[np.tile([1, 1, 0, 0], 3), np.zeros(4)]
+    assert frames.n_units == 16
+    assert frames.alpha == pytest.approx(krippendorff_alpha(np.vstack([ana, ben])).alpha)
+    # the disagreements still name the first differing frame, not a slice
+    assert [d.frame for d in report.disagreements] == [10, 10, 10, 10]

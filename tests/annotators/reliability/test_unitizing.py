@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotators.reliability.bootstrap import make_rng
-from annotators.reliability.unitizing import Continuum, unitizing_alpha
+from annotators.reliability.bootstrap import Resampler
+from annotators.reliability.unitizing import (
+    Continuum,
+    _clip_stats,
+    _cross_factors,
+    _flatten,
+    drawn_alpha,
+    segments,
+    unitizing_alpha,
+)
 
 
 def _span(begin: int, length: int, origin: int = 0) -> tuple[int, int]:
@@ -166,8 +175,8 @@ def test_gaps_do_not_run_across_clip_boundaries() -> None:
 
 def test_bootstrap_interval_is_seeded() -> None:
     clips = [Continuum(30, [[(i, i + 5)], [(i + 1, i + 6)]]) for i in range(0, 20, 2)]
-    first = unitizing_alpha(clips, draws=400, rng=make_rng(3, 0))
-    again = unitizing_alpha(clips, draws=400, rng=make_rng(3, 0))
+    first = unitizing_alpha(clips, boot=Resampler(3, 400))
+    again = unitizing_alpha(clips, boot=Resampler(3, 400))
     assert first.interval == again.interval
     assert first.interval.low <= first.alpha <= first.interval.high
 
@@ -175,3 +184,21 @@ def test_bootstrap_interval_is_seeded() -> None:
 def test_fewer_than_two_coders_is_undefined() -> None:
     result = unitizing_alpha([Continuum(10, [[(1, 3)]])])
     assert result.alpha is None and "two coders" in result.reason
+
+
+@settings(max_examples=60, deadline=None)
+@given(clips=studies(), seed=st.integers(0, 1000))
+def test_a_bootstrap_draw_is_u_alpha_of_the_resampled_clips(
+    clips: list[Continuum], seed: int
+) -> None:
+    coders = len(clips[0].intervals)
+    seg = segments(*_flatten(clips), coders)
+    weights = Resampler(seed, 3).weights(len(clips))
+    drawn = drawn_alpha(_clip_stats(seg, coders), _cross_factors(seg), coders, weights)
+    for row, alpha in zip(weights, drawn, strict=True):
+        picked = [clip for clip, n in zip(clips, row.astype(int), strict=True) for _ in range(n)]
+        direct = unitizing_alpha(picked)
+        if direct.alpha is None:
+            assert np.isnan(alpha) or direct.n_marked == 0
+        else:
+            assert alpha == pytest.approx(direct.alpha, rel=1e-9, abs=1e-12)
