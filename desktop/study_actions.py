@@ -28,6 +28,7 @@ from annotators.study import (
     reopen,
     set_blind_mode,
 )
+from annotators.study.pack import PACKED_FOR_KEY
 
 from .job_bar import JobBar
 from .workspace import Workspace
@@ -171,3 +172,24 @@ def bind_blind_action(action: QAction, workspace: Workspace) -> None:
     workspace.project_changed.connect(refresh)
     workspace.data_changed.connect(refresh)
     refresh()
+
+
+def bind_packed_coder(workspace: Workspace, show: Callable[[str], None]) -> None:
+    """In a coder file, code as the coder it was packed for, whatever name the settings hold.
+
+    A coder file holds one coder's clips and work (:func:`annotators.study.pack`); coding in
+    it under another name would put the work in a layer nobody merges as theirs and show no
+    assigned clips.
+    """
+
+    def check() -> None:
+        project, coder = workspace.project, workspace.coder
+        if project is None or coder is None:
+            return
+        packed_for = project.get_meta(PACKED_FOR_KEY)
+        if packed_for and packed_for != coder.name:
+            workspace.coder = project.coder(packed_for)
+            show(f"This is {packed_for}'s coder file: coding as {packed_for}.")
+            workspace.project_changed.emit()  # every view re-reads for that coder
+
+    workspace.project_changed.connect(check)

@@ -18,6 +18,10 @@ def transcribe(window: MainWindow, current_only: bool) -> None:
     ws = window.workspace
     if ws.project is None or (current_only and ws.clip is None):
         return
+    if current_only and not ws.clip.has_audio:  # type: ignore[union-attr]
+        text = f"{ws.clip.file_name} has no audio track: there is nothing to transcribe."  # type: ignore[union-attr]
+        window.statusBar().showMessage(text, 10000)
+        return
     if window.job_bar.busy:
         window.show_error("Another task is running; wait for it or cancel it first.")
         return
@@ -31,6 +35,20 @@ def transcribe(window: MainWindow, current_only: bool) -> None:
     window.job_bar.start_in_process(
         "desktop.child_jobs:transcribe_job", kwargs, title, lambda report: _done(window, report)
     )
+    if current_only:
+        panel = window.transcript
+        panel.start_progress()
+        clip_id = ws.clip.id  # type: ignore[union-attr]
+
+        def finished(*_args: object) -> None:
+            panel.stop_progress()
+            for signal in (window.job_bar.job_finished, window.job_bar.job_failed):
+                signal.disconnect(finished)
+            if ws.clip is not None and ws.clip.id == clip_id:
+                panel.reload()
+
+        window.job_bar.job_finished.connect(finished)
+        window.job_bar.job_failed.connect(finished)
 
 
 def _done(window: MainWindow, summary: dict) -> None:

@@ -6,6 +6,7 @@ an older schema is upgraded in the copy only; a newer one is refused before anyt
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import tempfile
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -80,11 +81,40 @@ def read_coder_file(path: Path) -> Iterator[CoderFile]:
         except sqlite3.Error as error:
             raise StudyError(f"{path} cannot be read as a project: {error}") from error
         _check_integrity(path, copy)
+        had_uids = _has_uids(copy)
         engine = make_engine(copy)
         try:
-            yield _read(engine, path, revision)
+            yield _read(engine, path, revision, had_uids)
         finally:
             engine.dispose()
+
+
+def _has_uids(copy: Path) -> bool:
+    """Whether the file's rows already carry a uid (schema 0002 and later)."""
+    with closing(sqlite3.connect(copy)) as connection:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(annotation)")}
+    return "uid" in columns
+
+
+def _stable_uids(session: Session) -> None:
+    """Give the rows of a file made before row uids existed the same uid at every merge.
+
+    The schema upgrade draws random uids; merging the same old file twice would then add its
+    rows twice. A uid made from what identifies the row in that file (table, id, creation time,
+    clip) is the same each time and differs between files.
+    """
+    for table in ("annotation", "clipvalue"):
+        query = text(
+            f"SELECT t.id, t.created_at, v.content_hash FROM {table} t"
+            " JOIN video v ON v.id = t.video_id"
+        )
+        for row_id, created, video_hash in session.execute(query).all():
+            seed = f"legacy:{table}:{row_id}:{created}:{video_hash}"
+            uid = hashlib.sha256(seed.encode()).hexdigest()[:32]
+            session.execute(
+                text(f"UPDATE {table} SET uid = :uid WHERE id = :id"), {"uid": uid, "id": row_id}
+            )
+    session.commit()
 
 
 def _check_integrity(path: Path, copy: Path) -> None:
@@ -95,20 +125,24 @@ def _check_integrity(path: Path, copy: Path) -> None:
     except sqlite3.DatabaseError as error:
         raise StudyError(f"{path} is damaged and cannot be merged ({error})") from error
     if verdict is None or verdict[0] != "ok":
-        raise StudyError(f"{path} is damaged and cannot be merged ({verdict and verdict[0]})")
+        problem = " ".join(str(verdict and verdict[0]).split())  # SQLite's report, on one line
+        raise StudyError(f"{path} is damaged and cannot be merged ({problem})")
 
 
-def _read(engine: Engine, path: Path, revision: str) -> CoderFile:
+def _read(engine: Engine, path: Path, revision: str, had_uids: bool) -> CoderFile:
     """Upgrade the private copy when older, then load it; damage shows as StudyError."""
     try:
         if revision != migrate.HEAD_REVISION:
             migrate.upgrade(engine, migrate.alembic_config(engine))
         with Session(engine) as session:
+            if not had_uids:
+                _stable_uids(session)
             return _load(session, path)
     # what a file with damaged rows raises while being read (text that is not UTF-8, dates
     # or JSON that do not parse, rows pointing at missing rows)
     except (DBAPIError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
         reason = error.orig if isinstance(error, DBAPIError) else error
+        reason = " ".join(str(reason).split())
         raise StudyError(f"{path} is damaged and cannot be merged ({reason})") from error
 
 

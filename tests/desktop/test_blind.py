@@ -91,12 +91,19 @@ def test_no_coding_panel_shows_another_coders_work_in_blind_mode(qtbot, ana_wind
         assert queries.clip_values(ws.project, video_id, ben, viewer_id=ws.coder.id) == {}
         assert queries.annotation_counts(ws.project, ben, viewer_id=ws.coder.id) == {}
 
+    table = window.annotations  # the annotation table, whole project: my rows only
+    table.whole_project.setChecked(True)
+    qtbot.waitUntil(lambda: table.idle and table.model.total == 2, timeout=5000)
+    shown = {table.model.row_at(r).id for r in range(table.model.total)}
+    assert shown == set(study["ids"]["Ana"])
+
     window.actions_by_name["blind"].trigger()  # the lead switches blind mode off
     qtbot.waitUntil(lambda: not queries.blind(ws.project), timeout=5000)
     video_id = study["sample"][0]
     assert len(queries.clip_annotations(ws.project, video_id, ben, viewer_id=ws.coder.id)) == 2
     ws.select(study["ids"]["Ben"][0])
     assert window.inspector.row is not None
+    qtbot.waitUntil(lambda: table.idle and table.model.total == 6, timeout=5000)  # everyone's
 
 
 def test_my_clips_and_mark_done_with_the_key(qtbot, ana_window, study):  # type: ignore[no-untyped-def]
@@ -113,8 +120,7 @@ def test_my_clips_and_mark_done_with_the_key(qtbot, ana_window, study):  # type:
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     qtbot.waitUntil(lambda: window.library.done_state(ws.clip) is True, timeout=5000)
-    row = next(r for r in window.library.model.rows if r.video.id == ws.clip.id)
-    index = window.library.model.index(window.library.model.rows.index(row), 4)
+    index = window.library.model.index(window.library.model.position(ws.clip.id), 4)
     assert window.library.model.data(index) == "✓"
     with ws.project.session() as session:
         done = session.exec(select(Assignment).where(Assignment.submitted_at.is_not(None))).all()
@@ -168,5 +174,28 @@ def test_a_project_without_assignments_shows_no_done_column(qtbot, loaded) -> No
     assert not loaded.actions_by_name["blind"].isChecked()
     assign(loaded.workspace.project, "Ana", [loaded.workspace.clip.id])
     loaded.workspace.data_changed.emit("assignments")
-    assert not library.table.isColumnHidden(4) and library.only_mine.isVisible()
+    qtbot.waitUntil(lambda: not library.table.isColumnHidden(4), timeout=5000)
+    assert library.only_mine.isVisible()
     assert library.done_state(loaded.workspace.clip) is False
+
+
+def test_a_coder_file_is_coded_as_the_coder_it_was_packed_for(qtbot, settings, study, tmp_path):  # type: ignore[no-untyped-def]
+    from annotators.study import pack
+    from desktop.app import make_application
+    from desktop.main_window import MainWindow
+
+    with Project.open(study["path"]) as project:
+        ben_file = pack(project, "Ben", tmp_path / "Ben.storyframe").path
+    make_application([])
+    window = MainWindow(settings)  # the settings' coder is Ana
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.open_project(ben_file)
+        assert window.workspace.coder.name == "Ben"
+        qtbot.waitUntil(lambda: window.library.only_mine.isVisible(), timeout=5000)
+        window.library.only_mine.setChecked(True)
+        assert sorted(v.id for v in window.library.visible_clips()) == sorted(study["sample"])
+        assert "Ben's coder file" in window.statusBar().currentMessage()
+    finally:
+        window.close()

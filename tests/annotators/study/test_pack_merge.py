@@ -279,3 +279,47 @@ def test_unmatched_clips_are_reported_and_the_rest_merged(lead: Lead, tmp_path: 
 def test_merging_a_project_into_itself_is_refused(lead: Lead) -> None:
     with pytest.raises(StudyError, match="this project itself"):
         merge(lead.project, lead.project.path)
+
+
+def test_a_file_of_an_older_schema_is_upgraded_in_a_copy_only(lead: Lead, tmp_path: Path) -> None:
+    from alembic import command
+
+    from annotators.store import migrate
+
+    old = tmp_path / "old" / "pilot.storyframe"
+    old.parent.mkdir()
+    engine = migrate.make_engine(old)
+    try:
+        command.upgrade(migrate.alembic_config(engine), "0001")
+    finally:
+        engine.dispose()
+    video = lead.project.videos()[0]
+    with closing(sqlite3.connect(old)) as connection, connection:
+        connection.executescript(
+            f"""
+            INSERT INTO coder (id, name, created_at) VALUES (1, 'Old', '2026-01-01 00:00:00');
+            INSERT INTO codebook (id, name, version, description, created_at, updated_at)
+                VALUES (1, 'cb', 1, '', '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+            INSERT INTO code (id, codebook_id, key, label, kind, value_type, options, definition,
+                include, exclude, examples, sort_order, retired)
+                VALUES (1, 1, 'cta_donate', 'Donate', 'point', 'presence', '[]', '', '', '',
+                '[]', 0, 0);
+            INSERT INTO video (id, path, file_name, content_hash, size_bytes, duration_s,
+                frame_count, fps, width, height, rotation, has_audio, platform_meta, imported_at)
+                VALUES (1, 'x.mp4', 'x.mp4', '{video.content_hash}', 1, 1.0, 10, 25.0, 160, 284,
+                0, 0, '{{}}', '2026-01-01 00:00:00');
+            INSERT INTO annotation (video_id, code_id, coder_id, start_frame, start_s, note,
+                source, created_at, updated_at) VALUES (1, 1, 1, 2, 0.08, 'old', 'manual',
+                '2026-01-01 00:00:00', '2026-01-01 00:00:00');
+            """
+        )
+    before = file_digest(old)
+    report = merge(lead.project, old)
+    assert (report.added, report.coders_added) == (1, ["Old"])
+    assert file_digest(old) == before and sorted(p.name for p in old.parent.iterdir()) == [
+        "pilot.storyframe"
+    ]  # no backup, no upgrade beside the other file
+    assert [row[3] for row in _rows(lead.project, "Old")] == [2]
+    digest = table_digest(lead.project.path)
+    assert merge(lead.project, old).unchanged == 1  # the same rows again, not new copies
+    assert table_digest(lead.project.path) == digest
