@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(error))
             return False
         self.settings.add_recent_project(project.path)
+        stop_study_jobs(self)  # they read the project being closed
         self.workspace.set_project(project, name)
         return True
 

@@ -90,6 +90,7 @@ class ReliabilityDialog(QDialog):
         self.table = ResultsTable()
         self.bar = JobBar()
         self.bar.job_failed.connect(self._failed)
+        workspace.project_changed.connect(self.close)  # its report is of the project closed
         self._layout()
 
     def _layout(self) -> None:

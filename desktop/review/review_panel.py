@@ -161,6 +161,7 @@ class ReviewPanel(QWidget):
     def _connect(self) -> None:
         ws = self.workspace
         ws.clip_changed.connect(lambda _video: self.refresh())
+        ws.project_changed.connect(lambda: self.refresh(find=True))
         self.clip_choice.activated.connect(self._clip_chosen)
         ws.data_changed.connect(self._on_data_changed)
         self.playback.position_changed.connect(self.timeline.set_playhead)

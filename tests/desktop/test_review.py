@@ -388,3 +388,18 @@ def test_editing_a_taken_annotation_marks_it_edited(qtbot, lead, study) -> None:
         assert original.end_frame == ana.end_frame  # Ana's own row untouched
         record = session.exec(select(ConsensusRecord)).one()
         assert record.action == "edited" and record.note == "testimony runs on to the pause"
+
+
+def test_opening_another_project_stops_the_study_jobs(qtbot, lead, tmp_path) -> None:
+    dialog = report_dialog(qtbot, lead)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=30000)
+    dialog.boot.setValue(100000)
+    dialog.compute()
+    qtbot.waitUntil(lambda: dialog.bar.busy, timeout=5000)
+    runner = dialog.bar.runner
+    assert lead.open_project(tmp_path / "other.storyframe")
+    assert not runner.running  # stopped before the study project closed
+    import shiboken6
+
+    # the dialog showed the other project's report: it closes (and is deleted)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=5000)
