@@ -24,7 +24,7 @@ def open_reliability(window: MainWindow) -> ReliabilityDialog | None:
     """Show the reliability dialog for the open project and compute the full report."""
     if window.workspace.project is None:
         return None
-    dialog = ReliabilityDialog(window.workspace, window)
+    dialog = ReliabilityDialog(window.workspace, window.settings, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.compute()

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotators.jobs import Job, Progress
+from annotators.settings import Settings
 
+from ..exporting import export_folder
 from ..job_bar import JobBar
 from ..workspace import Workspace
 from .report_table import ResultsTable
@@ -73,10 +75,12 @@ class ReliabilityDialog(QDialog):
 
     report_ready = Signal(object)
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, settings: Settings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reliability")
-        self.workspace = workspace
+        self.workspace, self.settings = workspace, settings
         self.report: Any = None
         project = workspace.project
         self.coders = checked_list([(name, name, True) for name in coder_names(project)])
@@ -195,14 +199,17 @@ class ReliabilityDialog(QDialog):
 
     # -- export -------------------------------------------------------------------------
     def export(self) -> None:
-        """Ask where to save the report (beside the project file), then write it."""
+        """Ask where to save the report (beside the project file, or where the last export
+        went), then write it."""
         project = self.workspace.project
         if self.report is None or project is None:
             return
-        suggested = project.root / f"{project.path.stem}-reliability.html"
+        folder = export_folder(self.settings, project.root)
+        suggested = folder / f"{project.path.stem}-reliability.html"
         path, _ = QFileDialog.getSaveFileName(self, "Export reliability report", str(suggested),
                                               EXPORT_FILTERS)  # fmt: skip
         if path:
+            self.settings.set("last_export_folder", str(Path(path).parent))
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:

@@ -403,3 +403,27 @@ def test_opening_another_project_stops_the_study_jobs(qtbot, lead, tmp_path) -> 
 
     # the dialog showed the other project's report: it closes (and is deleted)
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=5000)
+
+
+def test_export_dialog_starts_beside_the_project_and_writes_html(
+    qtbot, lead, study, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = report_dialog(qtbot, lead)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=30000)
+    asked: list[str] = []
+    target = study.path.parent / "supplement" / "alpha.html"
+    target.parent.mkdir()
+
+    def save_as(_parent, _title, start, _filters):  # type: ignore[no-untyped-def]
+        asked.append(start)
+        return str(target), "HTML report (*.html)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    dialog.export_button.click()
+    assert Path(asked[0]).parent == study.path.parent  # beside the project file
+    qtbot.waitUntil(lambda: target.exists() and not dialog.bar.busy, timeout=20000)
+    html = target.read_text(encoding="utf-8")
+    assert "<html" in html.lower() and "primary_cause" in html
+    assert str(target) in dialog.status.text()
