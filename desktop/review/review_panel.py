@@ -16,12 +16,10 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -30,13 +28,11 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from annotators.codebook.values import value_label
-from annotators.store.models import Annotation, ClipValue, Code, Coder
+from annotators.store.models import Annotation, ClipValue, Code
 
 from ..playback import Playback
 from ..workspace import Workspace
@@ -45,38 +41,11 @@ from .dialogs import AnnotationDialog, ValueDialog
 from .disagreements import Disagreement, DisagreementFinder, clips_to_review
 from .review_data import ClipReview, clip_review, coder_names
 from .review_timeline import ReviewTimeline, review_rows
+from .texts import disagreement_text, provenance_text
+from .values_table import ValuesTable
 
-DISPUTED = QColor("#fde2c4")
-CONSENSUS_HEADER = "Consensus"
 # data_changed kinds after which the coders may agree differently
 CHANGES_CODERS_WORK = ("annotations", "clip_values", "codebook", "videos")
-
-
-def disagreement_text(item: Disagreement, labels: dict[str, str], times: Any) -> str:
-    """``Primary cause — Ana: Health · Ben: Environment`` (with ``at 1.20 s (frame 30)``);
-    ``times(frame)`` is the frame's time, None while the clip's frame table is not loaded."""
-    where = ""
-    if item.frame is not None:
-        seconds = times(item.frame)
-        where = f" at {seconds:.2f} s" if seconds is not None else ""
-        where += f" (frame {item.frame})"
-    shown = " · ".join(f"{who}: {value if value is not None else '—'}"
-                       for who, value in item.values.items())  # fmt: skip
-    return f"{labels.get(item.code_key, item.code_key)}{where} — {shown}"
-
-
-def provenance_text(record: Any, labels: dict[str, str], frames: dict[str, int]) -> str:
-    """One :class:`annotators.study.Provenance` as a line: what, how, from whom, by whom, when,
-    why (``Primary cause: taken from Ben by Lee, 2026-12-01 10:02 — “note”``)."""
-    what = labels.get(record.code_key, record.code_key)
-    if record.target_uid in frames:
-        what += f" @ frame {frames[record.target_uid]}"
-    how = {"taken": f"taken from {record.source_coder}",
-           "edited": f"taken from {record.source_coder}, edited",
-           "new": "entered new"}.get(record.action, record.action)  # fmt: skip
-    when = record.created_at.strftime("%Y-%m-%d %H:%M")
-    note = f" — “{record.note}”" if record.note else ""
-    return f"{what}: {how} by {record.reviewer}, {when}{note}"
 
 
 class ReviewPanel(QWidget):
@@ -88,8 +57,6 @@ class ReviewPanel(QWidget):
         self.review: ClipReview | None = None
         self.disagreements: list[Disagreement] = []
         self.picked: ClipValue | Annotation | None = None
-        self._value_codes: list[Code] = []  # rows of the values table
-        self._value_layers: list[Coder | None] = []  # its columns (None: no consensus yet)
         self.finder = DisagreementFinder(self)
         self.found_by_clip: dict[int, list[Disagreement]] | None = None  # None: searching
         self.finder_message = ""  # why there are none (the core's refusal)
@@ -105,10 +72,7 @@ class ReviewPanel(QWidget):
         self.disagreement_list = QListWidget()
         self.disagreement_list.setWordWrap(True)
         self.disagreement_list.setAlternatingRowColors(True)
-        self.values = QTableWidget(0, 0)
-        self.values.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.values.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.values.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.values = ValuesTable()
         self.timeline = ReviewTimeline()
         timeline_scroll = QScrollArea(widgetResizable=True)
         timeline_scroll.setWidget(self.timeline)
@@ -122,8 +86,6 @@ class ReviewPanel(QWidget):
         self.drop_button.setToolTip("Remove the selected row from the consensus layer")
         self.provenance.setWordWrap(True)
         self.provenance.setAlternatingRowColors(True)
-        row_height = self.fontMetrics().height() + 8
-        self.values.verticalHeader().setDefaultSectionSize(row_height)
         top = QSplitter()
         top.addWidget(self._column(QLabel("<b>Disagreements</b>"), self.disagreement_list))
         top.addWidget(self._column(QLabel("<b>Clip variables</b>"), self.values))
@@ -296,32 +258,8 @@ class ReviewPanel(QWidget):
 
     # -- showing ------------------------------------------------------------------------
     def _show_values(self) -> None:
-        review = self.review
-        was = (self.values.currentRow(), self.values.currentColumn())
-        self.values.clear()
-        if review is None:
-            self.values.setRowCount(0)
-            self.values.setColumnCount(0)
-            return
         disputed = {d.code_key for d in self.disagreements if d.frame is None}
-        codes = sorted(review.clip_codes, key=lambda code: code.key not in disputed)
-        self._value_codes = codes
-        self._value_layers = [*review.coders, review.consensus]
-        self.values.setColumnCount(len(self._value_layers))
-        self.values.setHorizontalHeaderLabels([c.name for c in review.coders] + [CONSENSUS_HEADER])
-        self.values.setRowCount(len(codes))
-        self.values.setVerticalHeaderLabels([code.label for code in codes])
-        for row, code in enumerate(codes):
-            for column, coder in enumerate(self._value_layers):
-                stored = review.value(coder.id, code.id) if coder is not None else None
-                text = value_label(code, stored.value) if stored is not None else "—"
-                cell = QTableWidgetItem(text)
-                if code.key in disputed:
-                    cell.setBackground(QBrush(DISPUTED))
-                    cell.setForeground(QBrush(QColor("#1a1a1a")))
-                self.values.setItem(row, column, cell)
-        if was[0] >= 0 and was[0] < len(codes) and was[1] < len(self._value_layers):
-            self.values.setCurrentCell(*was)  # keep the reviewer's place after each decision
+        self.values.show_review(self.review, disputed)
 
     def _show_timeline(self) -> None:
         review, clip = self.review, self.workspace.clip
@@ -352,12 +290,9 @@ class ReviewPanel(QWidget):
 
     # -- picking ------------------------------------------------------------------------
     def _cell_picked(self, row: int, column: int) -> None:
-        if self.review is None or row < 0 or column < 0:
-            return
-        coder = self._value_layers[column]
-        code = self._value_codes[row]
-        self.picked = self.review.value(coder.id, code.id) if coder is not None else None
-        self._update_buttons()
+        if self.review is not None and row >= 0 and column >= 0:
+            self.picked = self.values.value_at(row, column)
+            self._update_buttons()
 
     def pick_annotation(self, annotation_id: int) -> None:
         """Select an annotation of any layer, as a click on its bar does."""
@@ -374,7 +309,7 @@ class ReviewPanel(QWidget):
 
     def _update_buttons(self) -> None:
         self.take_button.setEnabled(self.picked is not None and not self._is_consensus(self.picked))
-        consensus_cell = self.values.currentColumn() == len(self._value_layers) - 1
+        consensus_cell = self.values.on_consensus_column()
         self.edit_button.setEnabled(self._is_consensus(self.picked) or consensus_cell)
         self.drop_button.setEnabled(self._is_consensus(self.picked))
 
@@ -385,9 +320,7 @@ class ReviewPanel(QWidget):
         if item.frame is not None:
             self.seek(item.frame)
             return
-        keys = [code.key for code in self._value_codes]
-        if item.code_key in keys:
-            self.values.setCurrentCell(keys.index(item.code_key), 0)
+        self.values.select_code(item.code_key)
 
     def seek(self, frame: int) -> None:
         """Show ``frame`` in the player (paused)."""
@@ -420,11 +353,11 @@ class ReviewPanel(QWidget):
             return
         if isinstance(self.picked, Annotation) and self._is_consensus(self.picked):
             self._edit_annotation(self.picked)
-        elif self.values.currentRow() >= 0:
-            self._edit_value(self._value_codes[self.values.currentRow()])
+        elif self.values.current_code() is not None:
+            self._edit_value(self.values.current_code())
 
     def _cell_double_clicked(self, column: int) -> None:
-        if column == len(self._value_layers) - 1:
+        if self.values.on_consensus_column(column):
             self.edit()
         else:
             self.take()
