@@ -35,6 +35,7 @@ def stop_study_jobs(window: MainWindow, wait_s: float = 30.0) -> None:
     """Cancel the review's disagreement search and every open report job, and wait for them
     (the window is closing: their threads must not read a closed project)."""
     window.review.finder.cancel(wait_s)
+    window.review.loader.cancel(wait_s)
     for dialog in window.findChildren(ReliabilityDialog):
         runner = dialog.bar.runner
         if runner is not None:

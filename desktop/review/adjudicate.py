@@ -62,10 +62,3 @@ def drop(project: Project, target_uid: str) -> Callable[[], Any]:
     from annotators.study import consensus
 
     return lambda: consensus.drop_consensus(project, target_uid)
-
-
-def provenance(project: Project, video_id: int) -> list[Any]:
-    """The consensus records of a clip (read-only; safe on the UI thread: one short query)."""
-    from annotators.study import consensus
-
-    return list(consensus.consensus_provenance(project, video_id))

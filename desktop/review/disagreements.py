@@ -1,9 +1,9 @@
 """Where the coders disagree, from the reliability core, clip by clip.
 
-The review view asks :func:`annotators.reliability.reliability_job` once for the whole project
-(every coder, no bootstrap) in a worker and keeps ``report.disagreements`` by clip, so moving
-from clip to clip costs nothing and the clips with the most disagreements can be listed first.
-A newer request supersedes a pending one.
+The review view runs :func:`disagreement_job` once for the whole project (every coder, no
+bootstrap) in a worker and keeps ``report.disagreements`` by clip (:func:`by_clip`), so moving
+from clip to clip costs nothing and the clips with the most disagreements can be listed first
+(:func:`clips_to_review`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-
+from annotators.jobs import Job
 from annotators.project import Project
-
-from ..workers import JobRunner
 
 
 @dataclass(frozen=True)
@@ -28,6 +25,14 @@ class Disagreement:
     code_key: str
     frame: int | None
     values: dict[str, str | None]
+
+
+def disagreement_job(project: Project, coders: list[str]) -> Job[Any]:
+    """The reliability job that finds where ``coders`` disagree (no bootstrap: only the
+    disagreements are wanted)."""
+    from annotators.reliability import reliability_job  # loaded when first used
+
+    return reliability_job(project, coders=coders, boot=0)
 
 
 def by_clip(report: Any) -> dict[int, list[Disagreement]]:
@@ -46,53 +51,3 @@ def clips_to_review(found: dict[int, list[Disagreement]]) -> list[tuple[int, str
     """(video id, file name, number of disagreements), the most disputed clips first."""
     rows = [(video_id, items[0].file_name, len(items)) for video_id, items in found.items()]
     return sorted(rows, key=lambda row: (-row[2], row[1]))
-
-
-class DisagreementFinder(QObject):
-    """Computes the project's disagreements off the UI thread.
-
-    ``found(dict)`` carries them by video id (see :func:`by_clip`), ``failed(str)`` the
-    message when the core refused (e.g. coders who share no coded clip).
-    """
-
-    found = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._runner: JobRunner | None = None
-
-    @property
-    def busy(self) -> bool:
-        """True while a search runs."""
-        return self._runner is not None
-
-    def request(self, project: Project, coders: list[str]) -> None:
-        """Find where ``coders`` disagree, clip by clip (supersedes a pending request)."""
-        from annotators.reliability import reliability_job  # loaded when first used
-
-        self.cancel()
-        runner = JobRunner(reliability_job(project, coders=coders, boot=0), "Disagreements", self)
-        runner.finished.connect(lambda report: self._deliver(runner, by_clip(report)))
-        runner.failed.connect(lambda message: self._fail(runner, message))
-        self._runner = runner
-        runner.start()
-
-    def cancel(self, wait_s: float = 0.0) -> None:
-        """Drop the pending request (its result, if any, is ignored); with ``wait_s``, wait
-        that long for its thread to stop (before the project closes)."""
-        if self._runner is not None:
-            self._runner.cancel()
-            if wait_s:
-                self._runner.join(wait_s)
-            self._runner = None
-
-    def _deliver(self, runner: JobRunner, found: dict[int, list[Disagreement]]) -> None:
-        if runner is self._runner:
-            self._runner = None
-            self.found.emit(found)
-
-    def _fail(self, runner: JobRunner, message: str) -> None:
-        if runner is self._runner:
-            self._runner = None
-            self.failed.emit(message)

@@ -7,9 +7,11 @@ transaction open while the writer thread commits. Rows come back detached.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import col, select
 
+from annotators.jobs import Job, Progress
 from annotators.project import Project
 from annotators.store.models import Annotation, ClipValue, Code, Coder
 from annotators.study import CONSENSUS_CODER
@@ -50,7 +52,8 @@ class ClipReview:
 
     ``coders`` are the coders with work on the clip (consensus excluded), ``consensus`` the
     consensus coder's row (None until the first adjudication), ``values`` the clip values by
-    ``(coder_id, code_id)``, ``annotations`` every coder's annotations, consensus included.
+    ``(coder_id, code_id)``, ``annotations`` every coder's annotations, consensus included,
+    ``provenance`` the records of the clip's consensus rows.
     """
 
     video_id: int
@@ -59,6 +62,7 @@ class ClipReview:
     consensus: Coder | None = None
     values: dict[tuple[int, int], ClipValue] = field(default_factory=dict)
     annotations: list[Annotation] = field(default_factory=list)
+    provenance: list[Any] = field(default_factory=list)  # annotations.study.Provenance rows
 
     @property
     def clip_codes(self) -> list[Code]:
@@ -102,4 +106,15 @@ def clip_review(project: Project, video_id: int) -> ClipReview:
             review.consensus = coder
         else:
             review.coders.append(coder)
+    return review
+
+
+def clip_review_job(project: Project, video_id: int) -> Job[ClipReview]:
+    """:func:`clip_review` with the clip's consensus provenance, as a job for a worker (a
+    clip of a large study holds a thousand annotations: too slow for the UI thread)."""
+    from annotators.study import consensus_provenance
+
+    yield Progress(0, 1, "reading the clip's work")
+    review = clip_review(project, video_id)
+    review.provenance = consensus_provenance(project, video_id)
     return review

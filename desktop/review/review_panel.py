@@ -38,8 +38,9 @@ from ..playback import Playback
 from ..workspace import Workspace
 from . import adjudicate
 from .dialogs import AnnotationDialog, ValueDialog
-from .disagreements import Disagreement, DisagreementFinder, clips_to_review
-from .review_data import ClipReview, clip_review, coder_names
+from .disagreements import Disagreement, by_clip, clips_to_review, disagreement_job
+from .latest import LatestJob
+from .review_data import ClipReview, clip_review_job, coder_names
 from .review_timeline import ReviewTimeline, review_rows
 from .texts import disagreement_text, provenance_text
 from .values_table import ValuesTable
@@ -57,7 +58,8 @@ class ReviewPanel(QWidget):
         self.review: ClipReview | None = None
         self.disagreements: list[Disagreement] = []
         self.picked: ClipValue | Annotation | None = None
-        self.finder = DisagreementFinder(self)
+        self.finder = LatestJob("Disagreements", self)  # the whole project's, by clip
+        self.loader = LatestJob("Review", self)  # the current clip's work, every coder
         self.found_by_clip: dict[int, list[Disagreement]] | None = None  # None: searching
         self.finder_message = ""  # why there are none (the core's refusal)
         self._build()
@@ -135,8 +137,8 @@ class ReviewPanel(QWidget):
         )
         self.values.cellDoubleClicked.connect(lambda row, column: self._cell_double_clicked(column))
         self.disagreement_list.itemClicked.connect(self._disagreement_clicked)
-        self.finder.found.connect(self._found)
         self.finder.failed.connect(self._finder_failed)
+        self.loader.failed.connect(self.workspace.error)
 
     def _on_data_changed(self, kind: str) -> None:
         if self.isVisible() and kind in CHANGES_CODERS_WORK + ("consensus",):
@@ -155,12 +157,20 @@ class ReviewPanel(QWidget):
         if find:
             self._find_all()
         if ws.clip is None:
+            self.loader.cancel()
             self.review, self.picked = None, None
             self.title.setText("Review: no clip")
             self._show_values()
             return
-        self.review = clip_review(ws.project, ws.clip.id)
-        names = ", ".join(c.name for c in self.review.coders) or "nobody yet"
+        self.loader.start(clip_review_job(ws.project, ws.clip.id), self._show_review)
+
+    def _show_review(self, review: ClipReview) -> None:
+        """Show a clip's work once the worker read it (if that clip is still the current one)."""
+        ws = self.workspace
+        if ws.clip is None or review.video_id != ws.clip.id:
+            return
+        self.review = review
+        names = ", ".join(c.name for c in review.coders) or "nobody yet"
         self.title.setText(f"<b>Review: {ws.clip.file_name}</b> — coded by {names}; "
                            f"reviewer {ws.coder.name if ws.coder else '?'}")  # fmt: skip
         self._show_clip_disagreements()
@@ -179,7 +189,8 @@ class ReviewPanel(QWidget):
             self.finder.cancel()
             self.finder_message = "Fewer than two coders have coded anything yet."
             return
-        self.finder.request(self.workspace.project, coders)
+        job = disagreement_job(self.workspace.project, coders)
+        self.finder.start(job, lambda report: self._found(by_clip(report)))
 
     def _found(self, found: dict[int, list[Disagreement]]) -> None:
         self.found_by_clip = found
@@ -272,8 +283,8 @@ class ReviewPanel(QWidget):
 
     def _show_provenance(self) -> None:
         self.provenance.clear()
-        review, project = self.review, self.workspace.project
-        records = adjudicate.provenance(project, review.video_id)
+        review = self.review
+        records = review.provenance
         labels = {code.key: code.label for code in review.codes}
         frames = {a.uid: a.start_frame for a in review.annotations}
         for record in records:

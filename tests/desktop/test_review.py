@@ -360,8 +360,8 @@ def test_clips_with_most_disagreements_come_first(qtbot, lead, study) -> None:
     order = [panel.clip_choice.itemData(i) for i in range(panel.clip_choice.count())]
     following = order[(order.index(panel.review.video_id) + 1) % len(order)]
     panel.next_disputed_clip()
-    qtbot.waitUntil(lambda: lead.workspace.clip.id == following, timeout=5000)
-    assert panel.review.video_id == following
+    qtbot.waitUntil(lambda: panel.review.video_id == following, timeout=10000)
+    assert lead.workspace.clip.id == following
     assert all(d.video_id == following for d in panel.disagreements)
 
 
