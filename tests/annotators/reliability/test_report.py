@@ -13,7 +13,9 @@ from annotators.jobs import Progress
 from annotators.reliability import (
     Continuum,
     cohen_kappa,
+    fleiss_kappa,
     krippendorff_alpha,
+    percent_agreement,
     reliability_job,
     reliability_report,
     unitizing_alpha,
@@ -210,3 +212,27 @@ def test_slices_binarise_time_not_frames(tmp_path: Path) -> None:
     assert frames.alpha == pytest.approx(krippendorff_alpha(np.vstack([ana, ben])).alpha)
     # the disagreements still name the first differing frame, not a slice
     assert [d.frame for d in report.disagreements] == [10, 10, 10, 10]
+
+
+def test_three_coders_with_missing_clips_frames_and_fleiss(tmp_path: Path) -> None:
+    with two_coder_study(tmp_path / "s.storyframe") as project:
+        cleo = project.coder("Cleo").id
+        with project.session() as session:
+            mark(session, 1, "personal_testimony", cleo, 5, 40)
+            mark(session, 2, "personal_testimony", cleo, 10, 49)
+            session.commit()
+        report = reliability_report(project, codes=["personal_testimony"], boot=0)
+    frames = _by(report, "personal_testimony", "frames")
+    rows = np.full((3, 4, 100), np.nan)
+    rows[:2] = 0
+    rows[0, :, 10:50] = 1
+    rows[1, :3, 12:50] = 1
+    rows[2, :2] = 0  # Cleo coded clips 0 and 1 only
+    rows[2, 0, 5:41] = 1
+    rows[2, 1, 10:50] = 1
+    explicit = rows.reshape(3, 400)
+    assert frames.alpha == pytest.approx(krippendorff_alpha(explicit, "nominal").alpha)
+    assert frames.kappa_method == "fleiss"
+    assert frames.kappa == pytest.approx(fleiss_kappa(explicit[:, :200]))
+    assert frames.percent_agreement == pytest.approx(percent_agreement(explicit))
+    assert _by(report, "personal_testimony", "unitizing").n_units == 2  # clips all three coded
