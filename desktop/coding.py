@@ -114,8 +114,11 @@ class CodingController(QObject):
         def restore(rows: list) -> None:  # type: ignore[type-arg]
             if self.workspace.clip is not None and self.workspace.clip.id == video.id and rows:
                 self._set_pending([Pending(row.code_id, row.start_frame) for row in rows])
+                many = len(rows) != 1
                 self.message.emit(
-                    f"{len(rows)} interval{'s' * (len(rows) != 1)} still open on this clip"
+                    f"{len(rows)} interval{'s' * many} started earlier on this clip "
+                    f"{'are' if many else 'is'} still open: press the code's key to end "
+                    f"{'them' if many else 'it'} here, Esc to cancel."
                 )
 
         # through the writer thread: after any open/close of this clip still queued

@@ -250,7 +250,8 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, frame_count: int) -> None:
         frame, self._resume_frame = self._resume_frame, None
         if frame is not None:
-            self.playback.seek(min(frame, frame_count - 1))
+            # after every ``loaded`` slot and the "frame 0" report that follows it
+            QTimer.singleShot(0, lambda: self.playback.seek(min(frame, frame_count - 1)))
 
     def remember_position(self, frame: int | None = None) -> None:
         """Store the current clip and ``frame`` (default: the one on screen) of this project,

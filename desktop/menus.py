@@ -77,7 +77,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
     study_actions.bind_blind_action(actions["blind"], ws)
     study_actions.bind_packed_coder(ws, lambda text: window.statusBar().showMessage(text, 15000))
     project.addSeparator()
-    actions["quit"] = _action(window, project, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    actions["quit"] = _action(window, project, "&Quit", window.close, "Ctrl+Q")  # on every platform
 
     edit = bar.addMenu("&Edit")
     actions["undo"] = _action(window, edit, "Undo", window.coding.undo, "Ctrl+Z")

@@ -35,12 +35,12 @@ class Playback(QObject):
     """
 
     loaded = Signal(int)
+    notice = Signal(str)  # said once: e.g. no audio device, so clips play without sound
     position_changed = Signal(int)
     frame_shown = Signal(int, QImage)
     playing_changed = Signal(bool)
     rate_changed = Signal(float)
     error = Signal(str)
-    notice = Signal(str)  # said once: e.g. no audio device, so clips play without sound
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -87,8 +87,11 @@ def pack_coder_file(
     if project is None:
         return
     with project.session() as session:
-        names = [n for n in session.exec(select(Coder.name).order_by(Coder.name))]
+        names = list(session.exec(select(Coder.name).order_by(Coder.name)))
     names = [name for name in names if name != CONSENSUS_CODER]
+    if not names:
+        show("This project has no coders yet: draw a sample or assign clips first.")
+        return
     coder, ok = QInputDialog.getItem(parent, "Pack coder file", "Coder:", names, 0, False)
     if not ok or not coder:
         return
@@ -193,3 +196,13 @@ def bind_packed_coder(workspace: Workspace, show: Callable[[str], None]) -> None
             workspace.project_changed.emit()  # every view re-reads for that coder
 
     workspace.project_changed.connect(check)
+
+
+def blind_export_coders(workspace: Workspace) -> list[str]:
+    """The coders an export from the app may hold: in blind mode only me, else all (``[]``)."""
+    from .queries import visible_coders
+
+    project, coder = workspace.project, workspace.coder
+    if project is None or coder is None or visible_coders(project, coder.id) is None:
+        return []
+    return [coder.name]

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from statistics import median
 from typing import TYPE_CHECKING
 
+from sqlmodel import col, select
+
+from annotators.store.models import Transcript, Video
+
 if TYPE_CHECKING:
+    from annotators.project import Project
+
     from .main_window import MainWindow
+
+RECENT_RUNS = 20  # transcripts the time estimate learns from
+
+
+def expected_seconds(project: Project, video: Video) -> float | None:
+    """About how long ``video`` will take, from this project's recent transcription speed
+    (processing seconds per second of audio); None before the first transcript."""
+    with project.session() as session:
+        runs = session.exec(
+            select(Transcript.processing_s, Video.duration_s)
+            .join(Video, col(Video.id) == Transcript.video_id)
+            .where(col(Transcript.processing_s).is_not(None), Video.duration_s > 0)
+            .order_by(col(Transcript.id).desc())
+            .limit(RECENT_RUNS)
+        ).all()
+    if not runs:
+        return None
+    return median(processing / duration for processing, duration in runs) * video.duration_s
 
 
 def transcribe(window: MainWindow, current_only: bool) -> None:
@@ -37,7 +62,7 @@ def transcribe(window: MainWindow, current_only: bool) -> None:
     )
     if current_only:
         panel = window.transcript
-        panel.start_progress()
+        panel.start_progress(expected_seconds(ws.project, ws.clip))  # type: ignore[arg-type]
         clip_id = ws.clip.id  # type: ignore[union-attr]
 
         def finished(*_args: object) -> None:

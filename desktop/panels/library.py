@@ -55,7 +55,7 @@ COLUMNS = ("Clip", "Length", "Text", "Mine", "Done")
 DONE = COLUMNS.index("Done")
 DONE_TEXT = {None: "", False: "○", True: "✓"}
 # widest text each fixed column shows (measuring 5,000 rows' contents would stall the UI)
-SAMPLE_TEXT = ("", "00:00.0 ", "silent ", "Mine 999", "Done ")
+SAMPLE_TEXT = ("", "00:00.0 ", "silent ", "Mine 999", "✓✓")
 Index = QModelIndex | QPersistentModelIndex
 
 __all__ = ["ClipRow", "LibraryModel", "LibraryPanel"]
@@ -187,8 +187,12 @@ class LibraryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "✓" if section == DONE else COLUMNS[section]  # narrow: clip names need room
+        if role == Qt.ItemDataRole.ToolTipRole and section == DONE:
+            return "Done: ✓ you marked the clip done, ○ assigned to you, still to do"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

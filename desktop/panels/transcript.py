@@ -168,26 +168,30 @@ class TranscriptPanel(QWidget):
         self.transcribe_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.transcribe_button.clicked.connect(self.transcribe_requested)
         self.threshold = QDoubleSpinBox(decimals=2, minimum=0.05, maximum=0.99, singleStep=0.05)
-        self.threshold.setPrefix("uncertain < ")
+        self.threshold.setPrefix("below ")
         self.threshold.setValue(LOW_CONFIDENCE)
         self.threshold.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.threshold.setToolTip(
-            "Words the model gave a probability below this are underlined in orange"
+            "Uncertain words: those the model gave a probability below this are underlined "
+            "in orange and counted in the header"
         )
         self.threshold.valueChanged.connect(self._on_threshold)
         self.progress = QProgressBar(maximum=0, textVisible=False, maximumHeight=8)
         self.progress.hide()
         self._elapsed = QElapsedTimer()
+        self._expected_s: float | None = None
         self._ticker = QTimer(self, interval=500)
         self._ticker.timeout.connect(self._show_progress)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
-        top.addWidget(self.threshold)
         top.addWidget(self.transcribe_button)
+        header = QHBoxLayout()
+        header.addWidget(self.info, 1)
+        header.addWidget(self.threshold, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.info)
+        layout.addLayout(header)
         layout.addWidget(self.progress)
         layout.addWidget(self.text, 1)
         self._connect()
@@ -224,8 +228,11 @@ class TranscriptPanel(QWidget):
         self.reload()
         self.threshold_changed.emit(value)
 
-    def start_progress(self) -> None:
-        """This clip is being transcribed: a busy bar and the seconds so far."""
+    def start_progress(self, expected_s: float | None = None) -> None:
+        """This clip is being transcribed: the seconds so far, and a bar that fills over the
+        ``expected_s`` it should take (busy when unknown); it stops short until it is done."""
+        self._expected_s = expected_s
+        self.progress.setRange(0, 0 if expected_s is None else 100)
         self._elapsed.start()
         self._ticker.start()
         self.progress.show()
@@ -242,7 +249,12 @@ class TranscriptPanel(QWidget):
     def _show_progress(self) -> None:
         clip = self.workspace.clip
         audio = f" ({clip.duration_s:.0f} s of audio)" if clip is not None else ""
-        self.info.setText(f"Transcribing this clip{audio}… {self._elapsed.elapsed() / 1000:.0f} s")
+        elapsed = self._elapsed.elapsed() / 1000
+        text = f"Transcribing this clip{audio}… {elapsed:.0f} s"
+        if self._expected_s:
+            self.progress.setValue(min(round(100 * elapsed / self._expected_s), 95))
+            text += f" of about {max(self._expected_s, 1):.0f} s"
+        self.info.setText(text)
 
     def _show_info(self) -> None:
         transcript = self.view.transcript

@@ -199,3 +199,16 @@ def test_a_coder_file_is_coded_as_the_coder_it_was_packed_for(qtbot, settings, s
         assert "Ben's coder file" in window.statusBar().currentMessage()
     finally:
         window.close()
+
+
+def test_an_export_from_the_app_holds_only_my_work_in_blind_mode(qtbot, ana_window, tmp_path):  # type: ignore[no-untyped-def]
+    import csv
+
+    from desktop import exporting
+
+    out = tmp_path / "mine.csv"
+    exporting.export_table_to(ana_window, "csv-long", out)
+    qtbot.waitUntil(lambda: out.exists() and not ana_window.export_bar.busy, timeout=15000)
+    with open(out, newline="", encoding="utf-8") as handle:
+        coders = {row["coder"] for row in csv.DictReader(handle)}
+    assert coders == {"Ana"}

@@ -179,6 +179,7 @@ def test_restart_resumes_at_the_last_clip_and_frame(qtbot, loaded, settings) -> 
     assert again.open_project(Path(project))
     qtbot.waitUntil(settled(again, 33), timeout=10000)
     assert again.workspace.clip.id == third.id
+    assert again.player.frame_field.text() == "33" and again.timeline.timeline.playhead == 33
     assert (
         again.player.title.text().startswith(third.file_name)
         and "3 / 3" in again.player.title.text()

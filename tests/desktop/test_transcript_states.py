@@ -36,6 +36,12 @@ def test_transcribing_this_clip_shows_progress_then_the_words(qtbot, window, spe
     qtbot.waitUntil(lambda: not window.job_bar.busy, timeout=120000)
     assert not panel.progress.isVisible()
     qtbot.waitUntil(lambda: "words" in panel.info.text(), timeout=5000)
+    # the second run knows this project's speed: the bar fills towards an estimate
+    window.actions_by_name["transcribe_clip"].trigger()
+    assert panel.progress.maximum() == 100 and "of about" in panel.info.text()
+    qtbot.waitUntil(lambda: panel.progress.value() > 0 or not window.job_bar.busy, timeout=60000)
+    qtbot.waitUntil(lambda: not window.job_bar.busy, timeout=120000)
+    assert not panel.progress.isVisible()
 
 
 def test_the_threshold_is_shown_and_changes_what_is_marked(qtbot, window, speech_clip) -> None:

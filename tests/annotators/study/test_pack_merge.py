@@ -12,10 +12,11 @@ import pytest
 from sqlmodel import select
 
 from annotators.coding import Coding
-from annotators.errors import StudyError
+from annotators.errors import ReliabilityError, StudyError
 from annotators.export import ExportFilter, export
 from annotators.jobs import run_job
 from annotators.project import Project
+from annotators.reliability import reliability_report
 from annotators.store.models import Annotation, ClipValue, Coder, Video
 from annotators.study import (
     CONSENSUS_CODER,
@@ -27,6 +28,7 @@ from annotators.study import (
     merge,
     my_clips,
     pack,
+    split_rest,
     take,
 )
 from tests.media_fixtures import make_clip
@@ -83,6 +85,13 @@ def test_whole_flow_sample_pack_code_merge_adjudicate_export(lead: Lead, tmp_pat
     again = merge(project, out / "Ana.storyframe")
     assert (again.added, again.updated, again.unchanged, again.changed) == (0, 0, 6, False)
     assert table_digest(project.path) == before
+
+    report = reliability_report(project, coders=["Ana", "Ben"],
+                                codes=["emotional_tone", "cta_donate"], boot=0, seed=1)  # fmt: skip
+    by_method = {(r.code_key, r.method): r for r in report.results}
+    tone = by_method[("emotional_tone", "clip")]
+    assert (tone.n_units, tone.n_pairable, tone.percent_agreement) == (3, 6, 0.0)  # 4 vs 2
+    assert by_method[("cta_donate", "presence")].percent_agreement == 1.0
 
     ana_rows = _rows(project, "Ana")
     annotation_uid = next(uid for kind, uid, *_ in ana_rows if kind == "a")
@@ -323,3 +332,23 @@ def test_a_file_of_an_older_schema_is_upgraded_in_a_copy_only(lead: Lead, tmp_pa
     digest = table_digest(lead.project.path)
     assert merge(lead.project, old).unchanged == 1  # the same rows again, not new copies
     assert table_digest(lead.project.path) == digest
+
+
+def test_coders_with_no_shared_clips_have_no_agreement_to_report(
+    lead: Lead, tmp_path: Path
+) -> None:
+    project = lead.project
+    split_rest(project, ["Ana", "Ben"], seed=1)  # plain assignments: nobody shares a clip
+    for name in ("Ana", "Ben"):
+        path = pack(project, name, tmp_path / f"{name}.storyframe").path
+        with Project.open(path) as coder_file:
+            coding = Coding.for_project(coder_file)
+            tone = code_by_key(coder_file, "emotional_tone")
+            for clip in my_clips(coder_file, name):
+                coding.set_clip_value(clip.video.id, tone.id, coder_file.coder(name).id, "3")
+                mark_done(coder_file, name, clip.video.id)
+        merge(project, path)
+    before = table_digest(project.path)
+    with pytest.raises(ReliabilityError, match="share no coded clip"):
+        reliability_report(project, coders=["Ana", "Ben"], boot=0, seed=1)
+    assert table_digest(project.path) == before
