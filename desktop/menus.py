@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from . import exporting, study_actions, transcribing
 from .keys import help_rows
 from .projects import DEFAULT_PROJECT_NAME
+from .review import build_study_menu
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -140,9 +141,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
         window, export, "&All transcripts…", lambda: exporting.export_all_transcripts(window)
     )
 
-    from .review import build_study_menu  # Study menu: reliability and the review view
-
-    build_study_menu(window, bar, actions)
+    build_study_menu(window, bar, actions)  # Study: reliability report, review view
 
     view = bar.addMenu("&View")
     timeline = window.timeline.timeline
