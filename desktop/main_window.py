@@ -39,6 +39,7 @@ from .panels.transcript import TranscriptPanel
 from .playback import Playback
 from .projects import open_or_create, startup_project_path
 from .relink import MissingClipNotice
+from .review import ReviewPanel, stop_study_jobs
 from .timeline_panel import TimelinePanel
 from .workspace import Workspace
 
@@ -76,11 +77,12 @@ class MainWindow(QMainWindow):
         self.clip_vars = ClipVariablesPanel(self.workspace, self.coding)
         self.inspector = InspectorPanel(self.workspace, self.playback, self.coding)
         self.annotations = AnnotationTablePanel(self.workspace, self.playback, self.coding)
+        self.review = ReviewPanel(self.workspace, self.playback)  # Study ▸ Review view
         self.job_bar = JobBar()  # import, relink search, transcription
         self.export_bar = JobBar()  # exports run beside those
         self._compose()
         self.actions_by_name = menus.build(self)
-        self.keys = KeyRouter(self, self.on_action, self.coding.on_shortcut, self.player.view)
+        self.keys = KeyRouter(self, self.on_action, self._on_code_key, self.player.view)
         self._connect()
 
     # -- composition --------------------------------------------------------------------
@@ -97,6 +99,9 @@ class MainWindow(QMainWindow):
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(centre)
         main.addWidget(scroll)
+        main.addWidget(self.review)
+        self.review.hide()
+        self._coding_only = [scroll]  # hidden in the review view (with the coding docks)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 1)
         main.setSizes([560, 380])
@@ -123,6 +128,7 @@ class MainWindow(QMainWindow):
         )
         self.resizeDocks([clips, codebook], [300, 340], Qt.Orientation.Horizontal)
         self.resizeDocks([codebook, inspector], [520, 300], Qt.Orientation.Vertical)
+        self._coding_only += [codebook, clip_vars, annotations, inspector]
         self.statusBar().addPermanentWidget(self.export_bar)
         self.statusBar().addPermanentWidget(self.job_bar)
         self._fit_to_screen()
@@ -131,6 +137,17 @@ class MainWindow(QMainWindow):
         """Start at a comfortable size, but never larger than the screen (laptops: 1366x768)."""
         available = self.screen().availableGeometry()
         self.resize(min(1560, available.width()), min(960, available.height()))
+
+    def set_review_mode(self, on: bool) -> None:
+        """Show the lead's review of every coder's work instead of my coding panels."""
+        for widget in self._coding_only:
+            widget.setVisible(not on)
+        self.review.setVisible(on)
+        split = self.review.parentWidget()  # player above, then the coding timeline or review
+        height = max(split.height(), 400)
+        split.setSizes(
+            [height * 2 // 5, 0, height * 3 // 5] if on else [height * 3 // 5, height * 2 // 5, 0]
+        )
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -198,6 +215,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(error))
             return False
         self.settings.add_recent_project(project.path)
+        stop_study_jobs(self)  # they read the project being closed
         self.workspace.set_project(project, name)
         return True
 
@@ -367,6 +385,11 @@ class MainWindow(QMainWindow):
         handler()
         return True
 
+    def _on_code_key(self, text: str) -> bool:
+        """A codebook key codes into my layer, except in the review view (my layer is hidden
+        there, so a key press would write where nobody sees it)."""
+        return not self.review.isVisible() and self.coding.on_shortcut(text)
+
     def show_error(self, message: str) -> None:
         """Tell the user what went wrong (non-blocking for job errors)."""
         self.statusBar().showMessage(message, 10000)
@@ -391,6 +414,7 @@ class MainWindow(QMainWindow):
             if bar.runner is not None:
                 bar.cancel()
                 bar.runner.join(30)
+        stop_study_jobs(self)
         self.keys.detach()
         self.playback.close()
         self.workspace.close()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from . import exporting, study_actions, transcribing
 from .keys import help_rows
 from .projects import DEFAULT_PROJECT_NAME
+from .review import build_study_menu
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -139,6 +140,8 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["export_transcripts"] = _action(
         window, export, "&All transcripts…", lambda: exporting.export_all_transcripts(window)
     )
+
+    build_study_menu(window, bar, actions)  # Study: reliability report, review view
 
     view = bar.addMenu("&View")
     timeline = window.timeline.timeline
