@@ -22,8 +22,8 @@ import random
 import resource
 import statistics
 import sys
-import threading
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -294,7 +294,8 @@ def preview_figures(path: Path, preview_dir: Path) -> dict[str, float]:
 def report_previews(label: str, f: dict[str, float]) -> None:
     print(
         f"\npreview cache, {label}: {f['frames']:.0f} frames, {f['duration_s']:.1f} s clip; "
-        f"build on one thread {f['build_s']:.1f} s wall ({f['build_s'] / f['duration_s']:.2f}x the duration, "
+        f"build on one thread {f['build_s']:.1f} s wall "
+        f"({f['build_s'] / f['duration_s']:.2f}x the duration, "
         f"target <= 1.00x), {f['build_cpu_s']:.1f} s CPU; "
         f"{'complete' if f['complete'] else 'INCOMPLETE'}"
     )
