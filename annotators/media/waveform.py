@@ -35,11 +35,13 @@ class AudioSummary:
 
     def columns(self, start_s: float, end_s: float, count: int) -> np.ndarray:
         """The envelope of ``[start_s, end_s)`` at ``count`` columns (the max of each)."""
-        edges = np.linspace(start_s, end_s, count + 1) * self.rate
-        edges = np.clip(edges.astype(np.int64), 0, len(self.peaks))
+        edges = np.floor(np.linspace(start_s, end_s, count + 1) * self.rate).astype(np.int64)
+        starts = np.clip(edges[:-1], 0, len(self.peaks))
+        # a column narrower than a bucket still shows the bucket it falls in
+        ends = np.clip(np.maximum(edges[1:], edges[:-1] + 1), 0, len(self.peaks))
         out = np.zeros(count, dtype=np.float32)
-        for k in np.flatnonzero(edges[1:] > edges[:-1]):
-            out[k] = self.peaks[edges[k] : edges[k + 1]].max()
+        for k in np.flatnonzero(ends > starts):
+            out[k] = self.peaks[starts[k] : ends[k]].max()
         return out
 
 

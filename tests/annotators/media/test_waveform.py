@@ -44,3 +44,5 @@ def test_columns_take_the_loudest_bucket_of_each_column() -> None:
     summary = AudioSummary(np.arange(100, dtype=np.float32) / 100, 100.0, ())
     assert summary.columns(0.0, 1.0, 4).tolist() == pytest.approx([0.24, 0.49, 0.74, 0.99])
     assert summary.columns(2.0, 3.0, 2).tolist() == [0.0, 0.0]  # past the end: silence
+    # zoomed in beyond one bucket per column: no gaps between columns
+    assert summary.columns(0.5, 0.52, 8).min() >= 0.5
