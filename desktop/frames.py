@@ -27,7 +27,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from annotators.errors import MediaError
-from annotators.jobs import Job
 from annotators.media import Video, open_video
 
 # A full frame that arrives within this many ms of its request replaces no preview: stepping
@@ -85,6 +84,7 @@ class FrameLoader(QObject):
         self._full_shown = -1  # UI: index of the last full frame delivered
         self._held: tuple[int, QImage] | None = None  # UI: a preview waiting out the grace
         self._grace = QTimer(self, singleShot=True, timeout=self._release_held)
+        self._built_generation = -1  # UI: the clip whose preview build was started
         self._preview.connect(self._deliver_preview)
 
     def open(self, path: Path) -> None:
@@ -142,6 +142,10 @@ class FrameLoader(QObject):
         if generation == self._generation:
             if signal is self.frame_ready:
                 self._full_shown = args[0]
+                if self._built_generation != generation:
+                    # previews start once the first frame is on screen: start-up comes first
+                    self._built_generation = generation
+                    self._builder.submit(self._build_previews, generation)
             signal.emit(*args)
 
     # -- previews -----------------------------------------------------------------------
@@ -188,8 +192,16 @@ class FrameLoader(QObject):
         if held is not None and held[0] == self._wanted[0] and held[0] != self._full_shown:
             self.preview_ready.emit(*held)
 
-    def _build_previews(self, job: Job, generation: int) -> None:
-        """Builder thread: run the preview job until done, or until another clip opens."""
+    def _build_previews(self, generation: int) -> None:
+        """Builder thread: build the previews of the open clip until done, or until another
+        clip opens (``Video.preview_job`` is thread-safe)."""
+        shared = self._shared
+        if shared is None or shared[0] != generation:
+            return
+        try:
+            job = shared[1].preview_job()
+        except ValueError:
+            return  # closed meanwhile: another clip is opening
         last = 0.0
         try:
             for progress in job:
@@ -223,7 +235,6 @@ class FrameLoader(QObject):
         self._video_generation = generation
         self._shared = (generation, self._video)
         self._emit(generation, self.opened, np.asarray(self._video.timestamps))
-        self._builder.submit(self._build_previews, self._video.preview_job(), generation)
         with self._lock:
             resume = self._claim_drain()
         if resume:  # a drain stopped for this video to open (see ``_drain``)

@@ -14,7 +14,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QEvent, QLineF, QObject, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent
@@ -101,6 +100,8 @@ class StripWorker(QObject):
                 except IndexError:
                     break  # asked with the previous clip's axis: the next request is right
                 if picture is not None:
+                    import cv2  # first use is on this thread: start-up does not pay for it
+
                     width = max(1, round(height * picture.shape[1] / picture.shape[0]))
                     small = cv2.resize(picture, (width, height), interpolation=cv2.INTER_AREA)
                     found[index] = rgb_to_qimage(small)
@@ -132,6 +133,8 @@ class MediaStrips(QWidget):
         self.worker.audio.connect(self._on_audio)
         playback.loaded.connect(self._on_loaded)
         playback.previews_progress.connect(self._on_progress)
+        playback.frame_shown.connect(self._on_first_frame)
+        self._audio_pending = False  # the sound is read once the clip's first frame shows
         timeline.installEventFilter(self)  # repaint with the timeline's zoom and scroll
         self.setFixedHeight(FILM_H + GAP + WAVE_H + GAP)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -146,9 +149,16 @@ class MediaStrips(QWidget):
         has_audio = self.playback.has_audio
         if not has_audio:
             self.audio = "no audio track"
-        self.worker.new_clip(self.playback.path, has_audio)
+        self.worker.new_clip(None, False)
+        self._audio_pending = has_audio
         self._request_visible()
         self.update()
+
+    def _on_first_frame(self, _index: int, _image: QImage) -> None:
+        """Read the sound after the picture: opening a clip shows its frame first."""
+        if self._audio_pending and self.playback.path is not None:
+            self._audio_pending = False
+            self.worker.new_clip(self.playback.path, True)
 
     def _on_progress(self, built: int, total: int) -> None:
         self.progress = (built, total)
