@@ -170,6 +170,7 @@ class MediaStrips(QWidget):
         if len(self.thumbs) + len(found) > MAX_THUMBS:
             self.thumbs = {}
         self.thumbs.update(found)
+        self._request_visible()  # the first thumbnails set the slot width: slots may move
         self.update()
 
     def _on_audio(self, summary: AudioSummary | str) -> None:

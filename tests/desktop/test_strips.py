@@ -108,3 +108,17 @@ def test_switching_clips_while_playing_and_building_keeps_the_strips_on_the_new_
     press(qtbot, window, Key.Key_End)
     qtbot.waitUntil(settled(window, 59), timeout=5000)
     assert shown_barcode(window) == 59
+
+
+def test_a_clip_seen_before_fills_its_filmstrip_from_the_cache_on_disk(qtbot, loaded) -> None:
+    window = loaded
+    strips = window.timeline.strips
+    qtbot.waitUntil(previews_complete(strips), timeout=10000)
+    press(qtbot, window, Key.Key_PageDown)
+    qtbot.waitUntil(lambda: window.playback.frame_count == 60, timeout=5000)
+    press(qtbot, window, Key.Key_PageUp)  # back to a_story: its previews are on disk
+    qtbot.waitUntil(lambda: window.playback.frame_count == 50, timeout=5000)
+    qtbot.waitUntil(previews_complete(strips), timeout=5000)
+    slots = strips.slot_frames()
+    qtbot.waitUntil(lambda: all(f in strips.thumbs for _, f in strips.slot_frames()), timeout=5000)
+    assert len(slots) > 10
