@@ -145,7 +145,8 @@ class PreviewCache:
 
         Yields :class:`Progress` in frames; returns True when the cache is complete. Closing
         the job (cancel) stops it at the next report: frames stored so far stay readable
-        until :meth:`close`, and no partial file is left in the cache folder.
+        until :meth:`close`, and no partial file is left in the cache folder. Raises OSError
+        when the cache folder cannot be written, MediaError when the video data is damaged.
         """
         if self.ready:
             return True
@@ -222,8 +223,9 @@ class PreviewCache:
             fd = os.open(self._final, os.O_RDONLY)
         except (OSError, ValueError):
             return  # none yet (or unreadable): build it
-        if index.shape != self._index.shape or not index[:, 1].all():
-            os.close(fd)
+        end = int((index[:, 0] + index[:, 1]).max()) if index.size else 0
+        if index.shape != self._index.shape or not index[:, 1].all() or os.fstat(fd).st_size < end:
+            os.close(fd)  # another clip's, unfinished or cut short: build it again
             return
         os.utime(self._final)  # recently used: pruned last
         self._index, self._fd, self.built = index, fd, self.total

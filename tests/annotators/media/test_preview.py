@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -14,7 +15,7 @@ import pytest
 
 from annotators.jobs import run_job
 from annotators.media import open_video
-from annotators.media.preview import preview_size
+from annotators.media.preview import preview_size, prune
 from tests.media_fixtures import make_clip, read_barcode
 
 # shrinks the 160x284 fixtures to half size, so the reformatter really scales
@@ -127,3 +128,23 @@ def test_preview_size_keeps_the_aspect_and_never_enlarges() -> None:
     assert preview_size(1080, 1920, 480) == (270, 480)
     assert preview_size(1920, 1080, 480) == (480, 270)
     assert preview_size(160, 284, 480) == (160, 284)
+
+
+def test_a_cache_file_cut_short_is_built_again(clip, tmp_path: Path) -> None:
+    with open_video(clip("cfr")) as video:
+        run_job(video.preview_job(SIDE, cache_dir=tmp_path))
+    data = next(p for p in tmp_path.iterdir() if not p.suffix)
+    data.write_bytes(data.read_bytes()[:1000])  # e.g. a disk that filled up
+    with open_video(clip("cfr")) as video:
+        assert video.preview_progress(SIDE)[0] == 0
+        assert run_job(video.preview_job(SIDE, cache_dir=tmp_path)) is True
+        assert read_barcode(video.preview(49, SIDE)) == 49
+
+
+def test_the_cache_folder_is_pruned_least_recently_used_first(tmp_path: Path) -> None:
+    for age, name in enumerate(["new", "middle", "old"]):
+        (tmp_path / name).write_bytes(b"x" * 1000)
+        (tmp_path / f"{name}.npy").write_bytes(b"i")
+        os.utime(tmp_path / name, (1e9 - age * 100, 1e9 - age * 100))
+    prune(tmp_path, 2500)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["middle", "middle.npy", "new", "new.npy"]
