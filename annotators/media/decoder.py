@@ -68,7 +68,7 @@ class StreamDecoder:
             self.rewind()
             return
         try:
-            self._container.seek(int(self._table.key_pts[key]), stream=self._stream)
+            self._container.seek(self._table.seek_target(key), stream=self._stream)
         except av.FFmpegError:
             self.rewind()  # e.g. a pipe-like file: start over instead
             return
