@@ -15,7 +15,10 @@ decoder, so a far seek shows the right frame, blurred, while the full frame deco
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +38,19 @@ log = logging.getLogger(__name__)
 
 PREVIEW_GRACE_MS = 20
 PROGRESS_INTERVAL_S = 0.5  # preview build progress reaches the UI at most this often
+
+
+BACKGROUND_NICENESS = 10  # like the transcription child process: the UI thread comes first
+
+
+def lower_thread_priority() -> None:
+    """Make the calling worker thread yield the CPU to the UI thread (Linux: threads are
+    tasks with their own niceness; elsewhere nothing happens). Only for threads that do
+    background work alone, since the priority cannot be raised again."""
+    if sys.platform.startswith("linux"):
+        # not permitted (e.g. a sandbox): the work still runs, only at normal priority
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
 
 
 def rgb_to_qimage(frame: np.ndarray) -> QImage:
@@ -195,6 +211,7 @@ class FrameLoader(QObject):
     def _build_previews(self, generation: int) -> None:
         """Builder thread: build the previews of the open clip until done, or until another
         clip opens (``Video.preview_job`` is thread-safe)."""
+        lower_thread_priority()
         shared = self._shared
         if shared is None or shared[0] != generation:
             return

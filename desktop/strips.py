@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from annotators.errors import MediaError
 from annotators.media.waveform import AudioSummary, audio_summary
 
-from .frames import rgb_to_qimage
+from .frames import lower_thread_priority, rgb_to_qimage
 from .playback import Playback
 from .timeline import LABEL_W, Timeline
 
@@ -108,6 +108,7 @@ class StripWorker(QObject):
             self._result.emit(generation, self.thumbnails, found)
 
     def _summarise(self, path: Path, generation: int) -> None:
+        lower_thread_priority()
         try:
             summary: object = audio_summary(path)
         except MediaError as error:
