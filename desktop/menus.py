@@ -105,6 +105,11 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "Transcribe &all clips without transcript",
         lambda: transcribing.transcribe(window, current_only=False),
     )
+    actions["translate_clip"] = _action(
+        window, clip, "Translate this clip into &English", lambda: transcribing.translate(window)
+    )
+    window.language_menu = clip.addMenu("Spoken &language")
+    window.language_menu.aboutToShow.connect(lambda: refresh_languages(window))
     actions["done"] = _action(
         window, clip, "Mark &done / reopen",
         lambda: study_actions.toggle_current_done(window.workspace, window.library.done_state),
@@ -208,6 +213,34 @@ def refresh_undo(window: MainWindow) -> None:
     redo = actions["redo"]
     redo.setText(f"&Redo {coding.redo_label}" if coding.redo_label else "&Redo")
     redo.setEnabled(coding.redo_label is not None)
+
+
+# Offered in Clip ▸ Spoken language besides the project's own languages (Whisper codes).
+COMMON_LANGUAGES = {
+    "en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese", "de": "German",
+    "it": "Italian", "ar": "Arabic", "hi": "Hindi", "zh": "Chinese", "ru": "Russian",
+    "tr": "Turkish", "id": "Indonesian",
+}  # fmt: skip
+
+
+def refresh_languages(window: MainWindow) -> None:
+    """Rebuild Clip ▸ Spoken language: detect, or one of the study's or common languages."""
+    from annotators.transcribe.clip_language import project_languages
+
+    menu: QMenu = window.language_menu
+    menu.clear()
+    ws = window.workspace
+    if ws.project is None or ws.clip is None:
+        return
+    current = ws.clip.language
+    study = project_languages(ws.project).languages or ()
+    codes = [*study, *(c for c in COMMON_LANGUAGES if c not in study)]
+    choices = [(None, "Detect from the speech")]
+    choices += [(c, f"{COMMON_LANGUAGES.get(c, c)} ({c})") for c in codes]
+    for code, text in choices:
+        action = menu.addAction(text, lambda c=code: transcribing.set_language(window, c))
+        action.setCheckable(True)
+        action.setChecked(code == current)
 
 
 def refresh_recent(window: MainWindow) -> None:

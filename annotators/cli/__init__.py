@@ -30,6 +30,7 @@ def _load_commands() -> None:
     from . import (  # noqa: F401
         codebook_cmds,
         export_cmds,
+        language_cmds,
         media_cmds,
         project_cmds,
         reliability_cmds,

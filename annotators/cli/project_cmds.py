@@ -87,16 +87,26 @@ def _videos_table() -> Table:
     table.add_column("file", overflow="fold", min_width=12)
     for name in ("duration", "frames", "fps"):
         table.add_column(name, no_wrap=True, justify="right")
-    for name in ("resolution", "audio", "transcript"):
+    for name in ("resolution", "audio"):
         table.add_column(name, no_wrap=True)
+    table.add_column("transcript", overflow="fold")
     return table
 
 
 def _transcript_statuses(project: Project) -> dict[int, str]:
-    """Status of each video's current transcript (videos without one are absent)."""
-    query = select(Transcript.video_id, Transcript.status).where(Transcript.is_current)
+    """Status and language of each video's current transcript, e.g. ``ok (fr)``; a clip's own
+    language setting is shown as ``set: fr``; videos with neither are absent."""
+    query = select(Transcript).where(Transcript.is_current)
+    statuses: dict[int, str] = {}
     with project.session() as session:
-        return dict(session.exec(query).all())
+        for row in session.exec(query):
+            warning = " wrong language?" if (row.settings or {}).get("language_warning") else ""
+            statuses[row.video_id] = f"{row.status} ({row.language or '?'}{warning})"
+        for video in project.videos():
+            if video.language:
+                shown = statuses.get(video.id, "none")
+                statuses[video.id] = f"{shown}, set: {video.language}"
+    return statuses
 
 
 @app.command("relink")

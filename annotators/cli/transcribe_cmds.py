@@ -63,9 +63,21 @@ def transcribe_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Transcribe again clips that have a transcript.")
     ] = False,
+    translate: Annotated[
+        bool,
+        typer.Option(
+            "--translate",
+            help="Add an English translation (a separate version) of every non-English clip.",
+        ),
+    ] = False,
     allow_download: DownloadOpt = False,
 ) -> None:
-    """Transcribe every clip of PROJECT that has no transcript yet (resumable with Ctrl+C)."""
+    """Transcribe every clip of PROJECT that has no transcript yet (resumable with Ctrl+C).
+
+    Each clip's language: --language, else the clip's own (storyframe language), else the
+    project's default, else detected from the speech (English clips use the fast English
+    model, others the multilingual one when storyframe[multilingual] is installed).
+    """
     from annotators.project import Project
 
     check_language_code(language)  # before the progress bar appears
@@ -78,6 +90,7 @@ def transcribe_cmd(
             video_ids=_video_ids(videos),
             force=force,
             allow_download=allow_download,
+            translate=translate,
         )
         report = _run_with_progress(job)
     _print_report(report)

@@ -58,6 +58,9 @@ class Video(SQLModel, table=True):
     rotation: int = 0  # degrees clockwise the stored frames are turned for display
     has_audio: bool = False
     platform_video_id: str | None = Field(default=None, max_length=200, index=True)
+    # spoken language set by a coder for this clip (Whisper code); None: the project's default
+    # or detection from the speech
+    language: str | None = Field(default=None, max_length=20)
     platform_meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     imported_at: datetime = Field(default_factory=utcnow)
 
