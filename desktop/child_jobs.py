@@ -15,7 +15,9 @@ Messages on the queue: ``("progress", Progress)``, then one of ``("done", result
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 import os
+import queue
 import traceback
 from collections.abc import Callable
 from multiprocessing.queues import Queue
@@ -26,6 +28,7 @@ from annotators.errors import StoryframeError
 from annotators.jobs import Job, Progress
 
 BACKGROUND_NICENESS = 10
+STOP_GRACE_S = 0.25  # a cancelled child gets this long to stop by itself, then is terminated
 
 
 def resolve(target: str) -> Callable[..., Job]:
@@ -56,6 +59,68 @@ def run_in_child(target: str, kwargs: dict[str, Any], queue: Queue, cancel: Even
         queue.put(("failed", str(error)))
     except BaseException:  # noqa: BLE001 - a bug: hand the traceback to the app to raise
         queue.put(("crashed", traceback.format_exc()))
+
+
+class ChildJob:
+    """A job factory run by :func:`run_in_child` in a spawned process, driven from ONE thread
+    of the app (without Qt; :class:`desktop.workers.ProcessJobRunner` is the Qt-signal form).
+
+    :meth:`start`, then :meth:`next_message` until it returns a final message (anything but
+    ``"progress"``), or :meth:`stop` to end it early. A child that dies without a word gives
+    ``("failed", ...)``.
+    """
+
+    def __init__(self, target: str, kwargs: dict[str, Any], name: str) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork: the app has threads
+        self.name = name
+        self._queue = context.Queue()
+        self._cancel = context.Event()
+        self.process = context.Process(
+            target=run_in_child,
+            args=(target, kwargs, self._queue, self._cancel),
+            name=f"storyframe-{name}",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        self.process.start()
+
+    def next_message(self, timeout: float) -> tuple[str, Any] | None:
+        """The child's next message, or None when none came within ``timeout`` seconds."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            if self.process.is_alive():
+                return None
+        try:  # it ended: its last words may still be in the pipe
+            return self._queue.get(timeout=0.1)
+        except queue.Empty:
+            code = self.process.exitcode
+            return "failed", f"{self.name} stopped unexpectedly (exit code {code})"
+
+    def stop(self, grace: float = STOP_GRACE_S) -> None:
+        """Cancel the child and wait until it has ended: it stops at its next step, or is
+        terminated after ``grace`` seconds. Stopping an ended child does nothing."""
+        self._cancel.set()
+        if self.process.pid is None:
+            return  # never started
+        self.process.join(grace)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self._queue.close()
+
+
+def preview_job(path: str, part: str, max_side: int) -> Job[bool]:
+    """Build the preview cache of the clip at ``path`` into the part files ``part`` that the
+    app reserved (``PreviewCache.reserve``) and reads as they fill; True when complete."""
+    from pathlib import Path
+
+    from annotators.media import open_video
+
+    with open_video(path) as video:
+        cache = video.preview_cache(max_side, cache_dir=Path(part).parent)
+        return (yield from cache.build(into=Path(part)))
 
 
 def transcribe_job(

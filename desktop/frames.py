@@ -7,10 +7,13 @@ a backlog: the picture always converges on the most recent request.
 The :class:`~annotators.media.Video` object lives on the decode thread only (PyAV containers
 are not thread-safe); the UI thread gets its frame table (``timestamps``) once it is open.
 
-Previews: once a clip is open, a third thread builds its preview cache (one core, see
-:mod:`annotators.media.preview`), and every request also reads the small preview of that exact
-frame on a fourth, latest-wins thread. ``Video.preview`` is thread-safe and never waits for the
-decoder, so a far seek shows the right frame, blurred, while the full frame decodes.
+Previews: once a clip is open, a child process builds its preview cache (one core, see
+:mod:`annotators.media.preview`; in a thread of the app its Python work would take the GIL
+from the UI thread for hundreds of ms on a busy machine). A third thread starts it, relays its
+progress and stops it when another clip opens. Every request also reads the small preview of
+that exact frame on a fourth, latest-wins thread, from the part files the child fills.
+``Video.preview`` is thread-safe and never waits for the decoder, so a far seek shows the right
+frame, blurred, while the full frame decodes.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from PySide6.QtGui import QImage
 
 from annotators.errors import MediaError
 from annotators.media import Video, open_video
+from annotators.media.preview import PreviewCache, discard_part
+
+from .child_jobs import ChildJob
 
 # A full frame that arrives within this many ms of its request replaces no preview: stepping
 # and playing stay sharp, and only a seek that makes the user wait shows the preview first.
@@ -38,6 +44,7 @@ log = logging.getLogger(__name__)
 
 PREVIEW_GRACE_MS = 20
 PROGRESS_INTERVAL_S = 0.5  # preview build progress reaches the UI at most this often
+POLL_S = 0.1  # how soon the builder thread notices that another clip opened
 
 
 BACKGROUND_NICENESS = 10  # like the transcription child process: the UI thread comes first
@@ -209,33 +216,53 @@ class FrameLoader(QObject):
             self.preview_ready.emit(*held)
 
     def _build_previews(self, generation: int) -> None:
-        """Builder thread: build the previews of the open clip until done, or until another
-        clip opens (``Video.preview_job`` is thread-safe)."""
+        """Builder thread: have a child process build the previews of the open clip until
+        done, or until another clip opens (``Video.preview_cache`` is thread-safe)."""
         lower_thread_priority()
         shared = self._shared
         if shared is None or shared[0] != generation:
             return
         try:
-            job = shared[1].preview_job()
+            cache = shared[1].preview_cache()
+            part = cache.reserve()
         except ValueError:
             return  # closed meanwhile: another clip is opening
+        except OSError as error:
+            log.warning("previews unavailable: %s", error)
+            return
+        if part is not None:
+            try:
+                self._run_builder(generation, cache, part)
+            finally:
+                discard_part(part)  # killed or cancelled: never trusted later
+        cache.refresh()
+        if generation == self._generation:
+            self._emit(generation, self.previews_progress, cache.built, cache.total)
+
+    def _run_builder(self, generation: int, cache: PreviewCache, part: Path) -> None:
+        """Builder thread: run the child that fills ``part`` and relay its progress; stop it
+        (promptly: :data:`POLL_S`, then at most its grace) once another clip opens."""
+        kwargs = {"path": str(cache.path), "part": str(part), "max_side": cache.max_side}
+        child = ChildJob("desktop.child_jobs:preview_job", kwargs, "previews")
+        child.start()
         last = 0.0
         try:
-            for progress in job:
-                if generation != self._generation:
-                    return  # ``finally`` cancels the job
+            while generation == self._generation:
+                message = child.next_message(POLL_S)
+                if message is None:
+                    continue
+                kind, value = message
+                if kind != "progress":
+                    if kind in ("failed", "crashed"):
+                        # previews are a convenience: full frames still work (and report
+                        # their own errors)
+                        log.warning("previews unavailable: %s", value)
+                    return
                 if time.monotonic() - last >= PROGRESS_INTERVAL_S:
                     last = time.monotonic()
-                    self._emit(generation, self.previews_progress, progress.done, progress.total)
-        except (MediaError, OSError) as error:
-            # previews are a convenience: full frames still work (and report their own errors)
-            log.warning("previews unavailable: %s", error)
+                    self._emit(generation, self.previews_progress, value.done, value.total)
         finally:
-            job.close()
-        shared = self._shared
-        if shared is not None and shared[0] == generation:
-            built, total = shared[1].preview_progress()
-            self._emit(generation, self.previews_progress, built, total)
+            child.stop()
 
     def _close_video(self) -> None:
         if self._video is not None:

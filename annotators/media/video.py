@@ -142,6 +142,15 @@ class Video:
         :mod:`annotators.media.preview`): one decoding pass on one thread, progress in frames,
         cancel by closing it. Finishes at once when an earlier build left the cache on disk.
         Run it on its own thread: it never takes this video's lock."""
+        return self.preview_cache(max_side, cache_dir).build()
+
+    def preview_cache(
+        self, max_side: int = DEFAULT_MAX_SIDE, cache_dir: Path | None = None
+    ) -> PreviewCache:
+        """The preview cache :meth:`preview` reads at ``max_side``, made on first use (it
+        hashes ~2 MiB of the file). For a build in another process: ``reserve()`` it here and
+        run ``preview_cache(...).build(into=part)`` there (see :mod:`annotators.media.preview`).
+        Raises ValueError once the video is closed."""
         with self._lock:
             if self._closed:
                 raise ValueError(f"{self.path}: the video was closed")
@@ -157,7 +166,7 @@ class Video:
                     cache_dir=cache_dir,
                 )
                 self._previews[max_side] = cache
-        return cache.build()
+            return cache
 
     def preview(self, index: int, max_side: int = DEFAULT_MAX_SIDE) -> np.ndarray | None:
         """Frame ``index`` shrunk to ``max_side`` (RGB, display orientation) from the preview

@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,24 +39,30 @@ def big_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def machine_load() -> Iterator[None]:
-    """One CPU-bound process per core, as other programs on a busy machine."""
-    loops = [
-        subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(os.cpu_count() or 2)
-    ]
-    yield
+def machine_load() -> Iterator[Callable[[], None]]:
+    """Call it to start one CPU-bound process per core, as other programs on a busy machine."""
+    loops: list[subprocess.Popen] = []
+
+    def start() -> None:
+        cores = os.cpu_count() or 2
+        loops.extend(subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(cores))
+
+    yield start
     for loop in loops:
         loop.kill()
         loop.wait()
 
 
 def test_building_previews_of_a_big_clip_under_load_never_stalls_the_ui(
-    qtbot, window, big_clip: Path, machine_load: None
+    qtbot, window, big_clip: Path, machine_load: Callable[[], None]
 ) -> None:
     strips = window.timeline.strips
     import_and_wait(qtbot, window, [big_clip])
     qtbot.waitUntil(lambda: window.player.view.frame_index == 0, timeout=20000)
-    qtbot.waitUntil(lambda: strips.progress[0] > 0, timeout=20000)  # the build is running
+    # the build is storing frames (the builder runs at low priority: under load from the
+    # start, it might not get that far within the test's time)
+    qtbot.waitUntil(lambda: strips.progress[0] > 0, timeout=30000)
+    machine_load()
     runs = []
     for _ in range(2):  # best of two: a busy neighbour can delay any tick once
         before = strips.progress[0]
@@ -64,7 +70,7 @@ def test_building_previews_of_a_big_clip_under_load_never_stalls_the_ui(
         end = time.monotonic() + WINDOW_S
         qtbot.waitUntil(lambda end=end: time.monotonic() >= end, timeout=int(WINDOW_S * 2000))
         runs.append(probe.stop())
-        assert strips.progress[0] > before or strips.progress[0] == strips.progress[1]
+        assert 0 < before < strips.progress[0] < strips.progress[1]  # built on all along
         if runs[-1] <= MAX_GAP_MS:
             break
     print(f"largest event-loop gaps while building: {runs} ms; built {strips.progress}")
