@@ -27,6 +27,7 @@ from .conftest import import_and_wait
 MAX_GAP_MS = 100
 WINDOW_S = 4.0  # each measured stretch of the build
 LOAD_S = 40  # the busy loops end by themselves even if the test is killed
+LOOPS_PER_CORE = 2  # load about 2x the cores, as on the shared machine at its busiest
 BUSY_LOOP = f"import time\nend = time.time() + {LOAD_S}\nwhile time.time() < end:\n    pass\n"
 
 
@@ -40,12 +41,12 @@ def big_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def machine_load() -> Iterator[Callable[[], None]]:
-    """Call it to start one CPU-bound process per core, as other programs on a busy machine."""
+    """Call it to start CPU-bound processes (two per core), as other programs on a busy machine."""
     loops: list[subprocess.Popen] = []
 
     def start() -> None:
-        cores = os.cpu_count() or 2
-        loops.extend(subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(cores))
+        count = LOOPS_PER_CORE * (os.cpu_count() or 2)
+        loops.extend(subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) for _ in range(count))
 
     yield start
     for loop in loops:
@@ -70,7 +71,7 @@ def test_building_previews_of_a_big_clip_under_load_never_stalls_the_ui(
         end = time.monotonic() + WINDOW_S
         qtbot.waitUntil(lambda end=end: time.monotonic() >= end, timeout=int(WINDOW_S * 2000))
         runs.append(probe.stop())
-        assert 0 < before < strips.progress[0] < strips.progress[1]  # built on all along
+        assert 0 < before <= strips.progress[0] < strips.progress[1]  # building all along
         if runs[-1] <= MAX_GAP_MS:
             break
     print(f"largest event-loop gaps while building: {runs} ms; built {strips.progress}")
