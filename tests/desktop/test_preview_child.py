@@ -61,7 +61,9 @@ def test_the_app_reads_previews_while_the_child_stores_them(qtbot, long_clip: Pa
     assert reader(FRAMES - 1) is None  # not stored yet
     assert [p.suffix for p in files_of(long_clip)] == [".part", ".npy"]  # not final yet
     qtbot.waitUntil(lambda: progress[-1] == (FRAMES, FRAMES), timeout=60000)
-    assert [p.name[-4:] for p in files_of(long_clip)] == ["-480", ".npy"]  # final names
+    # the child renames both files once every frame is stored (after its last report)
+    final = lambda: [p.name[-4:] for p in files_of(long_clip)] == ["-480", ".npy"]  # noqa: E731
+    qtbot.waitUntil(final, timeout=5000)
     assert read_barcode(reader(FRAMES - 1)) == FRAMES - 1
     loader.close()
 
