@@ -29,6 +29,7 @@ from annotators.codebook import (
 )
 from annotators.errors import CodebookError, ProjectError
 from annotators.project import Project
+from annotators.safety import OutputGuard, check_target, write_text
 from annotators.store.models import Codebook
 
 from .app import ProjectArg, app, console
@@ -80,12 +81,14 @@ def export_cmd(
     """Write the project's active codebook as YAML (it can be edited and imported again)."""
     with Project.open(project) as opened, opened.session() as session:
         text = export_codebook_yaml(session, _active(session, opened))
+        guard = OutputGuard.for_project(opened)
     if output is None:
         typer.echo(text, nl=False)
         return
+    check_target(output, guard)  # a project or video is refused even with --force
     if output.exists() and not force:
         raise CodebookError(f"{output} already exists; use --force to overwrite it")
-    output.write_text(text, encoding="utf-8")
+    write_text(output, text, guard=guard)
     console.print(f"wrote {output}", markup=False, highlight=False)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from annotators.codebook.spec import PRESENCE_CLIP_OPTIONS
 from annotators.errors import ExportError
+from annotators.safety.outputs import NO_GUARD, OutputGuard
 
 from .catalog import CodeInfo, snake_case
 from .csvio import Column, CsvOptions, open_table
@@ -70,9 +71,11 @@ def _rows(code: CodeInfo) -> Iterator[list[object]]:
         yield [*base, code.value_type, value, label, *tail]
 
 
-def write_dictionary(path: Path, codes: Iterable[CodeInfo], options: CsvOptions) -> Path:
+def write_dictionary(
+    path: Path, codes: Iterable[CodeInfo], options: CsvOptions, guard: OutputGuard = NO_GUARD
+) -> Path:
     """Write the dictionary of ``codes`` (categories skipped) to ``path``; return ``path``."""
-    with open_table(path, COLUMNS, options) as table:
+    with open_table(path, COLUMNS, options, guard) as table:
         for code in codes:
             if not code.is_category:
                 table.write_all(_rows(code))

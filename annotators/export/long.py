@@ -14,6 +14,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session
 
 from annotators.jobs import Job, run_job
+from annotators.safety.outputs import NO_GUARD, OutputGuard
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Video
 
 from .catalog import load_coders, load_codes, load_videos
@@ -198,6 +199,7 @@ def long_job(
     path: Path,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
+    guard: OutputGuard = NO_GUARD,
 ) -> Job[TableExport]:
     """Job writing the csv-long table of the annotations ``flt`` selects to ``path``.
 
@@ -206,13 +208,13 @@ def long_job(
     """
     options = options or CsvOptions()
     dictionary = dictionary_path(path)
-    with open_table(path, COLUMNS, options) as table:
+    with open_table(path, COLUMNS, options, guard) as table:
         lines = _LongLines(session, table.guard)
         sel = resolve(flt or ExportFilter(), lines.codes, lines.videos, lines.coders)
         yield from table.write_lines(lines.annotations(sel))
         yield from table.write_lines(lines.clip_values(sel))
     codes = [c for c in lines.codes.values() if sel.code_ids is None or c.id in sel.code_ids]
-    write_dictionary(dictionary, codes, options)
+    write_dictionary(dictionary, codes, options, guard)
     return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)
 
 

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from annotators.errors import ExportError
 from annotators.jobs import Job, run_job
+from annotators.safety.outputs import OutputGuard, check_target
 
 from .csvio import CsvOptions
-from .dictionary import TableExport
+from .dictionary import TableExport, dictionary_path
 from .long import long_job
 from .selection import ExportFilter
 from .transcript_export import TranscriptExport, transcripts_job
@@ -38,17 +39,21 @@ def export_job(
     others write.
     """
     out = Path(out).expanduser()
+    guard = OutputGuard.for_project(project)
+    if fmt in TABLE_FORMATS:  # refused before the export reads anything
+        check_target(out, guard)
+        check_target(dictionary_path(out), guard)
     with project.session() as session:
         # One read snapshot for the whole export: what the app commits meanwhile neither shows
         # up half-way nor misses the names and codes loaded at the start. (pysqlite itself
         # only begins transactions before writes.)
         session.connection().exec_driver_sql("BEGIN")
         if fmt == "csv-long":
-            return (yield from long_job(session, out, flt, options))
+            return (yield from long_job(session, out, flt, options, guard))
         if fmt == "csv-wide":
-            return (yield from wide_job(session, out, flt, options))
+            return (yield from wide_job(session, out, flt, options, guard))
         if fmt in TRANSCRIPT_FORMATS:
-            return (yield from transcripts_job(session, out, fmt, flt))
+            return (yield from transcripts_job(session, out, fmt, flt, guard))
     raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, select
 from sqlmodel import Session
 
 from annotators.jobs import Job, Progress, run_job
+from annotators.safety.outputs import NO_GUARD, OutputGuard
 from annotators.store.models import Annotation, ClipValue
 
 from .catalog import CodeInfo, VideoInfo, load_coders, load_codes, load_videos, snake_case
@@ -179,6 +180,7 @@ def wide_job(
     path: Path,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
+    guard: OutputGuard = NO_GUARD,
 ) -> Job[TableExport]:
     """Job writing the csv-wide table of the selection to ``path`` and ``codebook.csv``
     beside it; yields before the first row and after every :data:`ROWS_PER_STEP` rows.
@@ -199,7 +201,7 @@ def wide_job(
     meta_names = sorted({name for meta in metas.values() for name in meta})
     columns = [*FIXED_COLUMNS, *code_columns, *(Column(n, "text") for n in meta_names)]
     dictionary = dictionary_path(path)
-    with open_table(path, columns, options or CsvOptions()) as table:
+    with open_table(path, columns, options or CsvOptions(), guard) as table:
         yield Progress(0, len(pairs), "rows")  # the aggregate queries are done
         for vid, cid in pairs:
             table.write(
@@ -209,7 +211,7 @@ def wide_job(
             )
             if table.rows % ROWS_PER_STEP == 0:
                 yield Progress(table.rows, len(pairs), f"{table.rows:,} rows")
-    write_dictionary(dictionary, selected, options or CsvOptions())
+    write_dictionary(dictionary, selected, options or CsvOptions(), guard)
     return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)
 
 
