@@ -13,7 +13,7 @@ from .csvio import CsvOptions
 from .dictionary import TableExport, dictionary_path
 from .long import long_job
 from .selection import ExportFilter
-from .transcript_export import TranscriptExport, transcripts_job
+from .transcript_export import TranscriptExport, check_transcript_target, transcripts_job
 from .transcripts import TRANSCRIPT_FORMATS
 from .wide import wide_job
 
@@ -35,14 +35,31 @@ def export_job(
 
     Tables go to the file ``out`` (with ``codebook.csv`` beside it); transcripts to the folder
     ``out``, or to the file ``out`` for a single video. ``options`` apply to tables only.
+    An unknown format and a refused table target (see :func:`annotators.safety.check_target`)
+    raise :class:`ExportError` at the call, before the job runs.
     The job reads one snapshot through its own session, so it may run in any thread while
     others write.
     """
     out = Path(out).expanduser()
     guard = OutputGuard.for_project(project)
-    if fmt in TABLE_FORMATS:  # refused before the export reads anything
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt in TABLE_FORMATS:  # refused at once, before a progress bar or any reading
         check_target(out, guard)
         check_target(dictionary_path(out), guard)
+    else:
+        check_transcript_target(out, fmt, guard)
+    return _export_job(project, fmt, out, flt, options, guard)
+
+
+def _export_job(
+    project: Project,
+    fmt: str,
+    out: Path,
+    flt: ExportFilter | None,
+    options: CsvOptions | None,
+    guard: OutputGuard,
+) -> Job[TableExport | TranscriptExport]:
     with project.session() as session:
         # One read snapshot for the whole export: what the app commits meanwhile neither shows
         # up half-way nor misses the names and codes loaded at the start. (pysqlite itself

@@ -95,13 +95,21 @@ def _targets(out: Path, fmt: str, videos: list[VideoInfo]) -> dict[int, Path]:
     return targets
 
 
-def _make_folder(out: Path, fmt: str) -> None:
-    """Create the output folder ``out``; :class:`ExportError` when it cannot be one."""
-    if out.exists() and not out.is_dir():
+def check_transcript_target(out: Path, fmt: str, guard: OutputGuard = NO_GUARD) -> None:
+    """:class:`ExportError` unless ``out`` can take ``fmt`` transcripts: a ``.fmt`` file that
+    :func:`~annotators.safety.check_target` allows, or a folder (existing or not)."""
+    if out.suffix.lower() == f".{fmt}":
+        check_target(out, guard)
+    elif out.exists() and not out.is_dir():
         raise ExportError(
             f"{out} exists and is not a folder: give a folder for one file per video, or a"
             f" .{fmt} file name with one video selected"
         )
+
+
+def _make_folder(out: Path, fmt: str) -> None:
+    """Create the output folder ``out``; :class:`ExportError` when it cannot be one."""
+    check_transcript_target(out, fmt)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:

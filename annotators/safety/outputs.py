@@ -2,8 +2,9 @@
 
 Contract of :func:`atomic_output`:
 - the target is refused (:class:`ExportError`, nothing written) when it is one of the guard's
-  protected files, an SQLite database or its ``-wal``/``-shm``/``-journal`` file, a folder, or
-  anything else that is not a regular file (FIFO, device such as ``/dev/full``, socket);
+  protected files, an SQLite database or its ``-wal``/``-shm``/``-journal`` file, an existing
+  video file (by extension), a folder, or anything else that is not a regular file (FIFO,
+  device such as ``/dev/full``, socket);
 - a missing parent folder is created;
 - bytes go to a hidden ``.NAME.*.partial`` file beside the target, are flushed and fsynced, and
   only then renamed over the target, so a write error (disk full, I/O error), a cancel or a
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from annotators.errors import ExportError
+from annotators.project.files import is_video_name
 from annotators.store.engine import SQLITE_MAGIC
 
 try:  # POSIX: an advisory lock tells a live writer's partial from a stale one
@@ -126,7 +128,7 @@ def check_target(path: Path | str, guard: OutputGuard = NO_GUARD) -> Path:
         raise ExportError(f"{path} is {what}; refusing to write over it, choose another name")
     try:
         mode = path.stat().st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # the folder part is reported on mkdir
         mode = None
     except OSError as error:
         raise ExportError(f"{path}: cannot check the output file ({error.strerror})") from error
@@ -137,6 +139,8 @@ def check_target(path: Path | str, guard: OutputGuard = NO_GUARD) -> Path:
             raise ExportError(
                 f"{path} is not a regular file (a device, FIFO or socket); refusing to write to it"
             )
+        if is_video_name(path):
+            raise ExportError(f"{path} is a video file; refusing to write over it")
         if _is_sqlite(path):
             raise ExportError(
                 f"{path} is an SQLite database (a project?); refusing to write over it"
