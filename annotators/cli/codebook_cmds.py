@@ -106,7 +106,7 @@ def import_cmd(
     """Make FILE the project's codebook: a new version of the active one (ids are kept)."""
     spec = read_codebook(file)
     text = file.read_text(encoding="utf-8")
-    with Project.open(project) as opened, opened.session() as session:
+    with Project.open(project) as opened, opened.write_session() as session:
         codebook = active_codebook(session)
         if codebook is None:
             codebook = install_codebook(session, spec, yaml_text=text)

@@ -283,7 +283,7 @@ def import_long_csv(project: Project, path: Path | str, coder: str | None = None
     path = Path(path)
     rows = [parse_row(path, line, record) for line, record in read_records(path)]
     report = ImportReport(path=path)
-    with project.session() as session:
+    with project.write_session() as session:
         try:
             resolver = _Resolver(session, coder.strip() if coder else None)
             _Writer(project, session, report).store(_match(rows, resolver, report), resolver)

@@ -19,7 +19,7 @@ from annotators.codebook import install_default_codebook
 from annotators.errors import ProjectError
 from annotators.jobs import Job
 from annotators.store import migrate
-from annotators.store.engine import looks_like_sqlite, make_engine
+from annotators.store.engine import begin_write, looks_like_sqlite, make_engine
 from annotators.store.models import Coder, ProjectMeta, Video
 
 from . import importer, metadata, relink
@@ -132,6 +132,14 @@ class Project:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session that holds the write lock from its first statement (``BEGIN IMMEDIATE``,
+        see :func:`~annotators.store.engine.begin_write`); the caller commits."""
+        with self.session() as session:
+            begin_write(session)
+            yield session
+
     def get_meta(self, key: str) -> str | None:
         """Value of the project setting ``key``, or ``None``."""
         with self.session() as session:
@@ -140,7 +148,7 @@ class Project:
 
     def set_meta(self, key: str, value: str) -> None:
         """Store the project setting ``key`` (committed)."""
-        with self.session() as session:
+        with self.write_session() as session:
             session.merge(ProjectMeta(key=key, value=value))
             session.commit()
 
@@ -153,7 +161,11 @@ class Project:
         name = name.strip()
         if not name:
             raise ProjectError("a coder needs a name")
-        with self.session() as session:
+        with self.session() as session:  # the common case reads only, and takes no lock
+            coder = session.exec(select(Coder).where(Coder.name == name)).first()
+        if coder is not None:
+            return coder
+        with self.write_session() as session:
             coder = session.exec(select(Coder).where(Coder.name == name)).first()
             if coder is None:
                 coder = Coder(name=name)

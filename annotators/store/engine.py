@@ -54,3 +54,21 @@ def looks_like_sqlite(path: Path) -> bool:
     """True when ``path`` starts with the SQLite file header (a zero-byte file does not)."""
     with open(path, "rb") as handle:
         return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
+def begin_write(session: Any) -> None:
+    """Start ``session``'s transaction as a writer (SQLite ``BEGIN IMMEDIATE``).
+
+    Call it first in a session that reads and then writes what it read (an import checking
+    for duplicates, an update checking a row version): the write lock is taken before the
+    reads, so two processes doing the same thing run one after the other (each waits up to
+    :data:`BUSY_TIMEOUT_MS`) instead of both reading "not there yet" and both inserting.
+    pysqlite would otherwise start the transaction only at the first write. No-op on other
+    databases and when the session's connection is already in a transaction.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -182,7 +182,7 @@ def _save(
         outcome = ClipOutcome(video.id, path, "failed", None, str(error))
         report.failed.append(outcome)
         return outcome
-    with project.session() as session:
+    with project.write_session() as session:
         row = save_transcript(session, video.id, result)
         session.commit()
     outcome = ClipOutcome(video.id, path, result.status, row.id)
