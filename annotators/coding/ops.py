@@ -301,10 +301,12 @@ def annotation_fields(code: Code, clip: ClipTimes, row: dict[str, Any]) -> dict[
         value = normalize_value(code, row.get("value"))
     except ValueError as error:
         raise CodingError(str(error)) from None
+    start_s, end_s = clip.seconds(start), None if end is None else clip.seconds(end)
+    if end_s is not None and end_s < start_s:
+        raise CodingError(f"end time {end_s} s is before start time {start_s} s")
     return {
         "start_frame": start, "end_frame": end, "value": value, "source": source,
-        "start_s": clip.seconds(start), "end_s": None if end is None else clip.seconds(end),
-        "note": row.get("note") or "",
+        "start_s": start_s, "end_s": end_s, "note": row.get("note") or "",
     }  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +10,10 @@ from annotators.errors import ExportError
 
 from .catalog import CLIP
 from .csvio import unguard_formula
+
+# Largest frame index a file may name (64-bit signed, what SQLite stores); frames past the
+# clip's end are refused later, per row, by the coding layer.
+MAX_FRAME = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -35,11 +40,13 @@ def _int(path: Path, line: int, record: dict[str, str], name: str) -> int | None
     if not text:
         return None
     try:
-        number = float(text)
+        number = int(text) if text.lstrip("+-").isdigit() else float(text)
     except ValueError:
         number = float("nan")
-    if not number.is_integer():
+    if isinstance(number, float) and not number.is_integer():  # NaN and inf included
         raise ExportError(f"{path}:{line}: {name} {text!r} is not a whole number")
+    if not 0 <= number <= MAX_FRAME:
+        raise ExportError(f"{path}:{line}: {name} {text!r} is not a frame number (0-{MAX_FRAME})")
     return int(number)
 
 
@@ -48,9 +55,12 @@ def _float(path: Path, line: int, record: dict[str, str], name: str) -> float | 
     if not text:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise ExportError(f"{path}:{line}: {name} {text!r} is not a number") from None
+    if not math.isfinite(number) or number < 0:
+        raise ExportError(f"{path}:{line}: {name} {text!r} is not a time (finite, from 0 s)")
+    return number
 
 
 def parse_row(path: Path, line: int, record: dict[str, str]) -> ParsedRow:
