@@ -26,7 +26,6 @@ from .history import (
     History,
     RowChange,
     SessionFactory,
-    describe_conflict,
     read_row,
     versioned_delete,
     versioned_update,
@@ -138,8 +137,11 @@ class Coding:
         def work(session: Session) -> tuple[Annotation, str, list[Change]]:
             before = _existing(session, annotation_id)
             if expected_version is not None and before["version"] != expected_version:
-                seen = {**before, "version": expected_version}
-                raise CodingError(describe_conflict(session, ANNOTATIONS, annotation_id, seen))
+                raise CodingError(
+                    f"annotation {annotation_id} was changed by someone else since you opened it"
+                    f" (version {expected_version}, now {before['version']}); nothing was"
+                    " saved, look at it again"
+                )
             if before | changes == before:
                 return Annotation(**before), "", []
             code, row = self._checked_annotation(
