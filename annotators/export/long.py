@@ -23,6 +23,7 @@ from .dictionary import TableExport, dictionary_path, write_dictionary
 from .selection import ExportFilter, Selection, resolve
 from .sqltext import iso_text, ms, raw_query
 from .timecode import ms_timecode
+from .widenames import wide_bases
 from .words import timeline_for
 
 COLUMNS = (
@@ -214,7 +215,7 @@ def long_job(
         yield from table.write_lines(lines.annotations(sel))
         yield from table.write_lines(lines.clip_values(sel))
     codes = [c for c in lines.codes.values() if sel.code_ids is None or c.id in sel.code_ids]
-    write_dictionary(dictionary, codes, options, guard)
+    write_dictionary(dictionary, codes, options, guard, wide_bases(lines.codes.values()))
     return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)
 
 
