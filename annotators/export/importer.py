@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 from annotators.coding import SOURCES, FrameTimes, checked_clip_value, media_times
 from annotators.coding.bulk import bulk_insert
 from annotators.errors import CodingError, ExportError, MediaError
+from annotators.store.engine import sqlite_problem
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Video, utcnow
 
 from .catalog import CLIP, CodeInfo, VideoInfo, load_codes, load_videos
@@ -288,7 +289,11 @@ def import_long_csv(project: Project, path: Path | str, coder: str | None = None
             resolver = _Resolver(session, coder.strip() if coder else None)
             _Writer(project, session, report).store(_match(rows, resolver, report), resolver)
             session.commit()
-        except (SQLAlchemyError, CodingError, MediaError) as error:
+        except SQLAlchemyError as error:
+            session.rollback()
+            reason = sqlite_problem(error) or getattr(error, "orig", None) or type(error).__name__
+            raise ExportError(f"{path}: import failed, nothing was changed ({reason})") from error
+        except (CodingError, MediaError) as error:
             session.rollback()
             raise ExportError(f"{path}: import failed, nothing was changed ({error})") from error
     return report

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from annotators.errors import ExportError
 from annotators.jobs import Job, run_job
 from annotators.safety.outputs import OutputGuard, check_target
+from annotators.store.engine import sqlite_problem
 
 from .csvio import CsvOptions
 from .dictionary import TableExport, dictionary_path
@@ -60,18 +64,22 @@ def _export_job(
     options: CsvOptions | None,
     guard: OutputGuard,
 ) -> Job[TableExport | TranscriptExport]:
-    with project.session() as session:
-        # One read snapshot for the whole export: what the app commits meanwhile neither shows
-        # up half-way nor misses the names and codes loaded at the start. (pysqlite itself
-        # only begins transactions before writes.)
-        session.connection().exec_driver_sql("BEGIN")
-        if fmt == "csv-long":
-            return (yield from long_job(session, out, flt, options, guard))
-        if fmt == "csv-wide":
-            return (yield from wide_job(session, out, flt, options, guard))
-        if fmt in TRANSCRIPT_FORMATS:
+    try:
+        with project.session() as session:
+            # One read snapshot for the whole export: what the app commits meanwhile neither
+            # shows up half-way nor misses the names and codes loaded at the start. (pysqlite
+            # itself only begins transactions before writes.)
+            session.connection().exec_driver_sql("BEGIN")
+            if fmt == "csv-long":
+                return (yield from long_job(session, out, flt, options, guard))
+            if fmt == "csv-wide":
+                return (yield from wide_job(session, out, flt, options, guard))
             return (yield from transcripts_job(session, out, fmt, flt, guard))
-    raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    except (SQLAlchemyError, sqlite3.Error) as error:  # the fast paths query through the driver
+        reason = sqlite_problem(error) or getattr(error, "orig", None) or error
+        raise ExportError(
+            f"{project.path}: cannot read the project ({reason}); nothing was exported"
+        ) from error
 
 
 def export(

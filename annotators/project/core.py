@@ -28,6 +28,7 @@ from annotators.store.engine import (
     make_engine,
     make_read_only_engine,
     read_only_uri,
+    sqlite_problem,
 )
 from annotators.store.models import Coder, ProjectMeta, Video
 
@@ -293,23 +294,14 @@ def _check_current_read_only(path: Path) -> None:
         )
 
 
-# SQLite's messages (sqlite3.OperationalError) and what they mean for the user
-_SQLITE_PROBLEMS = (
-    ("readonly", "{read_only}"),
-    ("disk is full", "{path}: the disk is full; the last change was not saved, nothing was lost"),
-    ("disk i/o error", "{path}: the disk reported an I/O error; the last change was not saved"),
-    ("locked", "{path} is busy: another program kept it locked too long; try again"),
-    ("malformed", "{path} is damaged (database disk image is malformed); use a backup copy"),
-)
-
-
 def _database_problem(project: Project, error: OperationalError) -> str | None:
     """A user-facing sentence for SQLite's ``error``, or ``None`` for a programming error."""
-    text = str(error.orig).lower()
-    for needle, message in _SQLITE_PROBLEMS:
-        if needle in text:
-            return message.format(path=project.path, read_only=_read_only_message(project.path))
-    return None
+    reason = sqlite_problem(error)
+    if reason is None:
+        return None
+    if "read-only" in reason:
+        return _read_only_message(project.path)
+    return f"{project.path}: {reason}; the last change was not saved, nothing else changed"
 
 
 def _version() -> str:

@@ -106,6 +106,26 @@ def integrity_problem(uri_or_path: str | Path) -> str | None:
     return "; ".join(problems) if problems else None
 
 
+# SQLite's messages and what they mean for the user, first match wins
+_SQLITE_PROBLEMS = (
+    ("readonly", "the project is read-only (no write permission for the file or its folder)"),
+    ("disk is full", "the disk is full"),
+    ("disk i/o error", "the disk reported an I/O error (full, removed or failing)"),
+    ("locked", "another program kept the project locked too long; try again"),
+    ("malformed", "the project file is damaged (database disk image is malformed)"),
+)
+
+
+def sqlite_problem(error: BaseException) -> str | None:
+    """A short user-facing reason for a SQLite/SQLAlchemy ``error`` about the file or disk
+    (read-only, full, I/O error, locked, damaged), or ``None`` when it is none of these."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    for needle, reason in _SQLITE_PROBLEMS:
+        if needle in text:
+            return reason
+    return None
+
+
 def looks_like_sqlite(path: Path) -> bool:
     """True when ``path`` starts with the SQLite file header (a zero-byte file does not)."""
     with open(path, "rb") as handle:
