@@ -144,9 +144,10 @@ def _write(
             versioned_delete(session, table, row_id, current)  # type: ignore[arg-type]
         else:
             session.execute(delete(table).where(table.c.id == row_id))
-    elif current is None:  # a new version: who read the deleted row cannot write it back
-        restored = {**state, "version": state["version"] + 1} if versioned else state
-        session.execute(insert(table).values(**restored))  # IntegrityError if re-created
+    elif current is None:
+        # the very row comes back, version included: whoever read it at that version read
+        # exactly this content, so their conditional write is still based on the truth
+        session.execute(insert(table).values(**state))  # IntegrityError if re-created
     elif versioned:
         values = {k: v for k, v in state.items() if k not in ("id", "version")}
         versioned_update(session, table, row_id, current, values)
