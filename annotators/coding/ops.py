@@ -245,7 +245,8 @@ class Coding:
         """Create many annotations in one transaction, as one undoable action.
 
         Each row is a mapping with ``video_id``, ``code_id``, ``coder_id``, ``start_frame``
-        and optionally ``end_frame``, ``value``, ``note`` and ``source`` (default ``source``).
+        and optionally ``end_frame``, ``value``, ``note``, ``source`` (default ``source``) and
+        ``uid`` (kept, e.g. by an import; it must not exist yet, else nothing is stored).
         Rows get the same checks as :meth:`add_annotation`. An invalid row refuses the whole
         batch with :class:`CodingError` (nothing stored) unless ``skip_invalid``, which stores
         the valid rows and reports the others in :attr:`BulkResult.skipped`.

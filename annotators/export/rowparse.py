@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .csvio import unguard_formula
 # Largest frame index a file may name (64-bit signed, what SQLite stores); frames past the
 # clip's end are refused later, per row, by the coding layer.
 MAX_FRAME = 2**63 - 1
+_UID = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class ParsedRow:
     end_s: float | None
     note: str
     source: str
+    uid: str | None = None
 
 
 def _int(path: Path, line: int, record: dict[str, str], name: str) -> int | None:
@@ -63,6 +66,15 @@ def _float(path: Path, line: int, record: dict[str, str], name: str) -> float | 
     return number
 
 
+def _uid(path: Path, line: int, record: dict[str, str]) -> str | None:
+    text = record.get("row_uid", "").strip().lower()
+    if not text:
+        return None
+    if not _UID.fullmatch(text):
+        raise ExportError(f"{path}:{line}: row_uid {text!r} is not a row uid (32 hex digits)")
+    return text
+
+
 def parse_row(path: Path, line: int, record: dict[str, str]) -> ParsedRow:
     """Typed fields of ``record`` (found on ``line`` of ``path``), text cells unguarded.
 
@@ -87,6 +99,7 @@ def parse_row(path: Path, line: int, record: dict[str, str]) -> ParsedRow:
         end_s=_float(path, line, record, "end_s"),
         note=unguard_formula(record.get("note", "")),
         source=record.get("source", "").strip(),
+        uid=_uid(path, line, record),
     )
     if kind != CLIP and (row.start_frame is None or row.start_s is None):
         raise ExportError(
