@@ -301,6 +301,7 @@ def import_long_csv(project: Project, path: Path | str, coder: str | None = None
     then the project is unchanged.
     """
     path = Path(path)
+    project.require_writable()
     rows = [parse_row(path, line, record) for line, record in read_records(path)]
     report = ImportReport(path=path)
     with project.write_session() as session:

@@ -178,11 +178,16 @@ class Project:
 
         :class:`ProjectError` at once for a project opened read-only.
         """
-        if self.read_only:
-            raise ProjectError(_read_only_message(self.path))
+        self.require_writable()
         with self.session() as session:
             begin_write(session)
             yield session
+
+    def require_writable(self) -> None:
+        """:class:`ProjectError` saying so when the project was opened read-only; commands
+        that write call it before any long work (hashing, transcribing)."""
+        if self.read_only:
+            raise ProjectError(_read_only_message(self.path))
 
     def get_meta(self, key: str) -> str | None:
         """Value of the project setting ``key``, or ``None``."""
@@ -240,18 +245,22 @@ class Project:
 
     def import_media(self, paths: Iterable[Path | str]) -> Job[importer.ImportReport]:
         """Job importing files and folders (recursively); see :mod:`.importer`."""
+        self.require_writable()
         return importer.import_media(self, [Path(p).expanduser() for p in paths])
 
     def relink(self, video_id: int, new_path: Path | str) -> Video:
         """Point video ``video_id`` at ``new_path`` after checking it has the same content."""
+        self.require_writable()
         return relink.relink(self, video_id, Path(new_path).expanduser())
 
     def relink_search(self, folder: Path | str) -> Job[relink.RelinkReport]:
         """Job finding missing videos inside ``folder`` by content hash and relinking them."""
+        self.require_writable()
         return relink.relink_search(self, Path(folder).expanduser())
 
     def import_metadata(self, path: Path | str) -> metadata.MetadataReport:
         """Attach platform metadata rows (CSV/JSON) to videos; see :mod:`.metadata`."""
+        self.require_writable()
         return metadata.import_metadata(self, Path(path).expanduser())
 
 

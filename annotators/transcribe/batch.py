@@ -94,6 +94,7 @@ def transcribe_project(
     engine. ``video_ids`` limits the batch (unknown ids raise ``ProjectError`` before any work).
     Clips without an audio track are skipped; unreadable clips are reported as failed.
     """
+    project.require_writable()  # before the model loads and minutes of work
     settings = settings or TranscribeSettings()
     if language is not None:
         settings = replace(settings, language=language)

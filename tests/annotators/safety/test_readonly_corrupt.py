@@ -48,15 +48,18 @@ def test_read_only_project_reads_and_refuses_writes_clearly(
     )
     assert code == 0 and (tmp_path / "x.csv").is_file()
     other = make_clip(tmp_path / "other.mp4", seconds=0.3)
-    for argv in (
+    codebook = Path(__file__).parents[3] / "resources" / "codebooks" / "social_cause.yaml"
+    meta = tmp_path / "meta.csv"
+    meta.write_text("video_id,file_name\n1,clip.mp4\n")
+    writers = [
         ["import", str(study), str(other)],
-        [
-            "codebook",
-            "import",
-            str(study),
-            str(Path(__file__).parents[3] / "resources" / "codebooks" / "social_cause.yaml"),
-        ],
-    ):
+        ["codebook", "import", str(study), str(codebook)],
+        ["metadata", str(study), str(meta)],
+        ["relink", str(study), "1", str(study.parent / "clip.mp4")],
+        ["annotations", "import", str(study), str(tmp_path / "x.csv")],
+        ["transcribe", str(study)],
+    ]
+    for argv in writers:
         code, _, err = _run(argv, capsys)
         assert code == 1, err
         assert "is read-only" in err and "Traceback" not in err and "SQL" not in err
