@@ -15,6 +15,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from annotators.errors import ExportError
 from annotators.jobs import Job
 from annotators.safety import OutputGuard, prepare_target, write_text
 from annotators.transcribe import (
@@ -115,7 +116,11 @@ def transcribe_file_cmd(
     if output is None:
         console.out(text, end="", highlight=False)
     else:
-        write_text(output, text, guard=guard, newline="\n")
+        try:
+            write_text(output, text, guard=guard, newline="\n")
+        except ExportError:
+            console.out(text, end="", highlight=False)  # minutes of work are not thrown away
+            raise
         err_console.print(f"wrote {output}", markup=False, highlight=False)
 
 
