@@ -303,7 +303,9 @@ class History:
                 # IntegrityError: e.g. a clip value restored by undo was set again elsewhere
                 session.rollback()
                 reason = error.orig if isinstance(error, IntegrityError) else error
-                raise CodingError(f"cannot {verb} '{action.label}': {reason}") from error
+                raise CodingError(
+                    f"cannot {verb} '{action.label}': {reason}; nothing was changed"
+                ) from error
             session.commit()
 
     def _notify(self, event: str, label: str) -> None:
