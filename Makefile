@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test smoke bench lint clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# the real window on Qt's X11 plugin under a virtual X server (needs xvfb-run: see README)
+smoke: $(STAMP)
+	xvfb-run -a -s "-screen 0 1366x768x24" $(PY) -m desktop.smoke tests/data/speech.mp4
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_media.py

@@ -37,6 +37,15 @@ SETTINGS: dict[str, Setting] = {
         Setting("coder_name", str, "", "Your coder name"),
         Setting("recent_projects", list, [], "Recently opened projects"),
         Setting("whisper_model", str, "", "Whisper model (empty: bundled tiny.en)"),
+        # project path -> {"video_id": id, "frame": index}: where coding resumes on restart
+        Setting("last_positions", dict, {}, "Last clip and frame of each project"),
+        Setting("last_export_folder", str, "", "Folder the last export went to"),
+        Setting(
+            "low_confidence",
+            float,
+            0.85,
+            "Transcript words below this probability are marked uncertain (0-1)",
+        ),
     )
 }
 

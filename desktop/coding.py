@@ -8,6 +8,8 @@ workspace's single writer thread. It never writes to the database itself.
 - an interval code's key opens an interval at the current frame; the same key again closes it
   at the current frame, also while playing. Intervals of different codes may be open at once
   (narrative elements overlap); Enter closes all of them, Esc drops all of them;
+- an open interval is stored the moment it starts (:mod:`annotators.coding.open_intervals`):
+  switching clips keeps it, and after a crash the clip shows it again, still open;
 - Delete removes the selected annotation; Ctrl+Z / Ctrl+Shift+Z undo and redo.
 """
 
@@ -20,7 +22,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from annotators.codebook import normalize_shortcut
-from annotators.coding import Coding, media_times
+from annotators.coding import (
+    Coding,
+    cancel_interval,
+    close_interval,
+    media_times,
+    open_interval,
+    open_intervals,
+)
 from annotators.coding.corrections import correct_word
 from annotators.store.models import Code, Video
 
@@ -48,6 +57,7 @@ class CodingController(QObject):
 
     pending_changed = Signal()
     history_changed = Signal()
+    message = Signal(str)  # something worth a line in the status bar
 
     def __init__(
         self, workspace: Workspace, playback: Playback, timeline: Timeline, parent=None
@@ -65,16 +75,58 @@ class CodingController(QObject):
         )
         workspace.error.connect(lambda _message: self._update_labels())
         workspace.project_changed.connect(self._on_project)
-        workspace.clip_changed.connect(lambda _video: self.cancel_interval())
+        workspace.clip_changed.connect(self._on_clip)
+        # the timeline drops open intervals with the old frame table: show them again
+        playback.loaded.connect(lambda _count: self._set_pending(self.pending))
         workspace.data_changed.connect(lambda kind: kind == "codebook" and self._load_codes())
 
     # -- set-up -------------------------------------------------------------------------
     def _on_project(self) -> None:
         project = self.workspace.project
-        self.cancel_interval()
+        self._set_pending([])  # the previous project's stay stored in it
         self.coding = Coding(project.session, self._times_resolver(project)) if project else None
         self._load_codes()
         self._update_labels()
+        coder = self.workspace.coder
+        if project is not None and coder is not None:
+            self.workspace.run(
+                lambda: open_intervals(project.session, coder_id=coder.id), "", self._report_kept
+            )
+
+    def _report_kept(self, rows: list) -> None:  # type: ignore[type-arg]
+        """Say once, at start, that intervals left open last time are still there."""
+        if rows:
+            clips = len({row.video_id for row in rows})
+            self.message.emit(
+                f"{len(rows)} interval{'s' * (len(rows) != 1)} left open last time "
+                f"{'are' if len(rows) != 1 else 'is'} kept, still open, on "
+                f"{clips} clip{'s' * (clips != 1)}: open the clip to end or cancel "
+                f"{'them' if len(rows) != 1 else 'it'}."
+            )
+
+    def _on_clip(self, video: Video | None) -> None:
+        """Show the new clip's stored open intervals (the old clip's stay stored)."""
+        self._set_pending([])
+        project, coder = self.workspace.project, self.workspace.coder
+        if video is None or project is None or coder is None:
+            return
+
+        def restore(rows: list) -> None:  # type: ignore[type-arg]
+            if self.workspace.clip is not None and self.workspace.clip.id == video.id and rows:
+                self._set_pending([Pending(row.code_id, row.start_frame) for row in rows])
+                many = len(rows) != 1
+                self.message.emit(
+                    f"{len(rows)} interval{'s' * many} started earlier on this clip "
+                    f"{'are' if many else 'is'} still open: press the code's key to end "
+                    f"{'them' if many else 'it'} here, Esc to cancel."
+                )
+
+        # through the writer thread: after any open/close of this clip still queued
+        self.workspace.run(
+            lambda: open_intervals(project.session, coder_id=coder.id, video_id=video.id),
+            "",
+            restore,
+        )
 
     def _times_resolver(self, project) -> Callable[[Video], Any]:  # type: ignore[no-untyped-def]
         """Frame times of the clip on screen come from the player; others from their files."""
@@ -119,6 +171,7 @@ class CodingController(QObject):
             self._close(open_for_code)
         else:
             self._set_pending([*self.pending, Pending(code.id, frame)])
+            self._on_interval(lambda c, v, who: open_interval(c, v, code.id, who, frame))
 
     def end_interval(self) -> None:
         """Close every open interval at the current frame (either direction)."""
@@ -126,17 +179,34 @@ class CodingController(QObject):
 
     def cancel_interval(self) -> None:
         """Drop the open intervals without coding them."""
-        if self.pending:
+        dropping = self.pending
+        if dropping:
             self._set_pending([])
+        for interval in dropping:
+            code_id = interval.code_id
+            self._on_interval(lambda c, v, who, k=code_id: cancel_interval(c, v, k, who))
 
     def _close(self, closing: list[Pending]) -> None:
         """Code ``closing`` (open intervals) up to the current frame."""
-        if not closing:
+        if not closing or not self._ready():
             return
         self._set_pending([interval for interval in self.pending if interval not in closing])
+        end = self.playback.current
         for interval in closing:
-            low, high = sorted((interval.start_frame, self.playback.current))
-            self._add(interval.code_id, low, high)
+            code_id = interval.code_id
+            self._on_interval(
+                lambda c, v, who, k=code_id: close_interval(c, v, k, who, end),
+                "annotations",
+                lambda row: self.workspace.select(row.id),
+            )
+
+    def _on_interval(self, operation, kind: str = "open_intervals", on_done=None) -> None:  # type: ignore[no-untyped-def]
+        """Run ``operation(coding, video_id, coder_id)`` on the writer thread for this clip."""
+        ws, coding = self.workspace, self.coding
+        if coding is None or ws.clip is None or ws.coder is None:
+            return
+        video_id, coder_id = ws.clip.id, ws.coder.id
+        self._run(lambda: operation(coding, video_id, coder_id), kind, on_done)
 
     def _set_pending(self, pending: list[Pending]) -> None:
         self.pending = pending

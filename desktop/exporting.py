@@ -11,8 +11,27 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from annotators.settings import Settings
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
+
+
+def export_folder(settings: Settings, project_root: Path) -> Path:
+    """Where an export dialog starts: the last export's folder, else beside the project file,
+    unless that is a hidden folder (the default project lives in the user data folder), then
+    the user's Documents (or home) folder."""
+    last = Path(settings.get("last_export_folder"))
+    if settings.get("last_export_folder") and last.is_dir():
+        return last
+    if not any(part.startswith(".") for part in project_root.parts):
+        return project_root
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+def _remember(window: MainWindow, chosen: Path) -> None:
+    window.settings.set("last_export_folder", str(chosen if chosen.is_dir() else chosen.parent))
 
 
 def start_export(
@@ -59,11 +78,13 @@ def export_table(window: MainWindow, fmt: str) -> None:
     project = window.workspace.project
     if project is None:
         return
-    suggested = project.root / f"{project.path.stem}-{fmt}.csv"
+    folder = export_folder(window.settings, project.root)
+    suggested = folder / f"{project.path.stem}-{fmt}.csv"
     path, _ = QFileDialog.getSaveFileName(
         window, f"Export {fmt}", str(suggested), "CSV files (*.csv)"
     )
     if path:
+        _remember(window, Path(path))
         export_table_to(window, fmt, Path(path))
 
 
@@ -73,7 +94,8 @@ def export_transcript(window: MainWindow) -> None:
     if ws.project is None or ws.clip is None:
         return
     project, clip = ws.project, ws.clip
-    suggested = project.root / f"{Path(clip.file_name).stem}.srt"
+    folder = export_folder(window.settings, project.root)
+    suggested = folder / f"{Path(clip.file_name).stem}.srt"
     path, _ = QFileDialog.getSaveFileName(
         window,
         "Export transcript",
@@ -82,7 +104,7 @@ def export_transcript(window: MainWindow) -> None:
     )
     if not path:
         return
-
+    _remember(window, Path(path))
     target = Path(path)
     fmt = target.suffix.lstrip(".").lower() or "srt"
     if not target.suffix:
@@ -119,6 +141,10 @@ def export_all_transcripts(window: MainWindow) -> None:
     )
     if not ok:
         return
-    folder = QFileDialog.getExistingDirectory(window, "Export all transcripts into folder")
+    start = export_folder(window.settings, window.workspace.project.root)
+    folder = QFileDialog.getExistingDirectory(
+        window, "Export all transcripts into folder", str(start)
+    )
     if folder:
+        _remember(window, Path(folder))
         export_all_transcripts_to(window, Path(folder), fmt)

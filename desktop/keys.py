@@ -8,7 +8,7 @@ never has to click back onto the video first. Ctrl+Z / Ctrl+Shift+Z are menu act
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -49,6 +49,49 @@ NAVIGATION: dict[tuple[int, bool], str] = {
     (Key.Key_Delete, False): "delete_selection",
     (Key.Key_Backspace, False): "delete_selection",
 }
+
+# What each navigation action does, as the F1 help (and the README's key table) says it.
+ACTION_HELP: dict[str, str] = {
+    "toggle_play": "play / pause (not while typing in a text field)",
+    "step_back": "one frame back",
+    "step_forward": "one frame forward",
+    "second_back": "one second back",
+    "second_forward": "one second forward",
+    "shuttle_back": "shuttle back (press again: faster)",
+    "pause": "pause",
+    "shuttle_forward": "shuttle forward (press again: faster)",
+    "slower": "slower (down to 0.25×)",
+    "faster": "faster (up to 4×)",
+    "clip_start": "clip start",
+    "clip_end": "clip end",
+    "previous_clip": "previous clip",
+    "next_clip": "next clip",
+    "end_interval": "end every open interval at this frame (on the picture, not in a text field)",
+    "cancel_interval": "cancel the open intervals; in a text field: back to the picture",
+    "delete_selection": "delete the selected annotation",
+}
+CODE_KEY_HELP = (
+    "code key (1-9, D, S, … from the codebook)",
+    "point code: event at this frame; interval code: start, press again to end "
+    "(several intervals may be open at once)",
+)
+
+
+def key_name(key: int, shift: bool = False) -> str:
+    """How a key is written in the help: ``Shift+Left``, ``PgDown``, ``[``."""
+    return QKeySequence(int(key) | (int(Mod.ShiftModifier.value) if shift else 0)).toString()
+
+
+def help_rows(shortcuts: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """(keys, what they do) for every key: the navigation table, code keys, then
+    ``shortcuts`` (menu actions' keys and texts), so the help can never miss one."""
+    keys_of: dict[str, list[str]] = {}
+    for (key, shift), action in NAVIGATION.items():
+        keys_of.setdefault(action, []).append(key_name(key, shift))
+    rows = [(" / ".join(keys), ACTION_HELP.get(action, action.replace("_", " ")))
+            for action, keys in keys_of.items()]  # fmt: skip
+    return [*rows, CODE_KEY_HELP, *shortcuts]
+
 
 _MODIFIER_KEYS = frozenset(
     (Key.Key_Shift, Key.Key_Control, Key.Key_Alt, Key.Key_Meta, Key.Key_AltGr)
@@ -118,6 +161,11 @@ class KeyRouter(QObject):
         if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
             return False
         if watched.window() is not self._window:
+            return False
+        if watched is not (QApplication.focusWidget() or self._window):
+            # a key a widget ignored travels on to its parents; it was the widget's (a line
+            # edit ignores Enter after returnPressed, which moved the focus to the picture):
+            # acting on it here would end every open interval from the Frame box
             return False
         if is_text_input(QApplication.focusWidget()):
             return self._leave_text_field(event)  # type: ignore[arg-type]

@@ -42,6 +42,15 @@ from .timeline_panel import TimelinePanel
 from .workspace import Workspace
 
 
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that fits its width to the dock."""
+    scroll = QScrollArea(widgetResizable=True)
+    scroll.setWidget(widget)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setMinimumWidth(260)
+    return scroll
+
+
 class MainWindow(QMainWindow):
     """Storyframe's window. ``start()`` opens the start-up project once the window is shown."""
 
@@ -49,6 +58,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._closed = False
+        self._resume_frame: int | None = None  # frame to show once the resumed clip loads
         self.setWindowTitle("Storyframe")
         self.setAcceptDrops(True)
         self.workspace = Workspace(self)
@@ -92,14 +102,20 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 0)
         layout.addWidget(main)
         self.setCentralWidget(holder)
-        self._dock("Clips", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
+        clips = self._dock("Clips", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
         codebook = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.RightDockWidgetArea)
         clip_vars = self._dock(
             "Clip variables", self.clip_vars, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(codebook, clip_vars)
         codebook.raise_()
-        self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        # in a scroll area: what the inspector shows (a long note, a wide value editor) must
+        # not widen the right dock and shrink the picture (its size is the coder's choice)
+        inspector = self._dock(
+            "Inspector", _scrolled(self.inspector), Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.resizeDocks([clips, codebook], [300, 340], Qt.Orientation.Horizontal)
+        self.resizeDocks([codebook, inspector], [520, 300], Qt.Orientation.Vertical)
         self.statusBar().addPermanentWidget(self.export_bar)
         self.statusBar().addPermanentWidget(self.job_bar)
         self._fit_to_screen()
@@ -123,15 +139,25 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         ws = self.workspace
         ws.clip_changed.connect(self._show_clip)
+        ws.data_changed.connect(lambda kind: kind == "videos" and self._show_clip_title())
+        self.coding.pending_changed.connect(self._show_recording)
+        self.coding.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         ws.error.connect(self.show_error)
         ws.project_changed.connect(self._on_project_changed)
         self.playback.error.connect(self.show_error)
+        self.playback.loaded.connect(self._on_loaded)
+        self.playback.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.playback.playing_changed.connect(lambda playing: playing or self.remember_position())
         self.job_bar.job_failed.connect(self.show_error)
         self.job_bar.job_finished.connect(self._on_job_finished)
         self.export_bar.job_failed.connect(self.show_error)
         self.export_bar.job_finished.connect(self._on_export_finished)
         self.missing.reported.connect(self._on_relink_report)
         self.missing.search_requested.connect(self.find_missing)
+        self.transcript.set_low_confidence(self.settings.get("low_confidence"))
+        self.transcript.threshold_changed.connect(
+            lambda value: self.settings.set("low_confidence", float(value))
+        )
         self.transcript.transcribe_requested.connect(
             lambda: transcribing.transcribe(self, current_only=True)
         )
@@ -176,7 +202,36 @@ class MainWindow(QMainWindow):
             menus.refresh_recent(self)
             clips = self.library.visible_clips()
             if clips:
-                self.workspace.set_clip(clips[0])
+                self.workspace.set_clip(self._resume_clip(clips))
+
+    def _resume_clip(self, clips: list[Video]) -> Video:
+        """The clip coding stopped on last time in this project (else the first); its frame
+        is shown once the clip is loaded."""
+        saved = self.settings.get("last_positions").get(str(self.workspace.project.path), {})
+        by_id = {clip.id: clip for clip in clips}
+        clip = by_id.get(saved.get("video_id")) if isinstance(saved, dict) else None
+        if clip is None:
+            return clips[0]
+        frame = saved.get("frame")
+        self._resume_frame = frame if isinstance(frame, int) and frame > 0 else None
+        return clip
+
+    def _on_loaded(self, frame_count: int) -> None:
+        frame, self._resume_frame = self._resume_frame, None
+        if frame is not None:
+            # after every ``loaded`` slot and the "frame 0" report that follows it
+            QTimer.singleShot(0, lambda: self.playback.seek(min(frame, frame_count - 1)))
+
+    def remember_position(self, frame: int | None = None) -> None:
+        """Store the current clip and ``frame`` (default: the one on screen) of this project,
+        restored at the next start."""
+        project, clip = self.workspace.project, self.workspace.clip
+        if project is None or clip is None:
+            return
+        positions = self.settings.get("last_positions")
+        frame = self.playback.current if frame is None else frame
+        positions[str(project.path)] = {"video_id": clip.id, "frame": frame}
+        self.settings.set("last_positions", positions)
 
     def _on_job_finished(self, title: str, _result: object) -> None:
         self.statusBar().showMessage(f"{title}: done", 5000)
@@ -222,6 +277,9 @@ class MainWindow(QMainWindow):
 
     # -- clip ---------------------------------------------------------------------------
     def _show_clip(self, video: Video | None) -> None:
+        self._show_clip_title()
+        if video is not None:
+            self.remember_position(self._resume_frame or 0)  # the new clip opens there
         project = self.workspace.project
         path = None if video is None or project is None else project.video_path(video)
         if video is None or path is None or not path.is_file():
@@ -230,6 +288,26 @@ class MainWindow(QMainWindow):
             self.player.clear()
             return
         self.playback.open(path, video.has_audio)
+
+    def _show_clip_title(self) -> None:
+        """Name the current clip above the picture with its place in the library's order."""
+        clip = self.workspace.clip
+        if clip is None:
+            self.player.show_clip_title(None)
+            return
+        ids = [video.id for video in self.library.visible_clips()]
+        position = ids.index(clip.id) + 1 if clip.id in ids else 0
+        self.player.show_clip_title(clip.file_name, position, len(ids))
+
+    def _show_recording(self) -> None:
+        """The banner under the picture lists the intervals being recorded."""
+        colors = {track.code_id: track.color for track in self.timeline.timeline.tracks}
+        intervals = []
+        for interval in self.coding.pending:
+            code = self.coding.codes.get(interval.code_id)
+            label = code.label if code is not None else "interval"
+            intervals.append((label, colors.get(interval.code_id, "#888"), interval.start_frame))
+        self.player.show_recording(intervals)
 
     def _on_relink_report(self, text: str) -> None:
         self.statusBar().showMessage(text, 10000)
@@ -293,6 +371,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.remember_position()
         for bar in (self.export_bar, self.job_bar):
             if bar.runner is not None:
                 bar.cancel()

@@ -6,6 +6,7 @@ show them in their labels so they can be discovered.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from . import exporting, transcribing
+from .keys import help_rows
 from .projects import DEFAULT_PROJECT_NAME
 
 if TYPE_CHECKING:
@@ -20,20 +22,6 @@ if TYPE_CHECKING:
 
 PROJECT_FILTER = "Storyframe projects (*.storyframe)"
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.webm *.avi);;All files (*)"
-KEY_HELP = """<table>
-<tr><td><b>Space</b></td><td>play / pause</td></tr>
-<tr><td><b>← / →</b></td><td>one frame back / forward</td></tr>
-<tr><td><b>Shift+← / →</b></td><td>one second back / forward</td></tr>
-<tr><td><b>J / K / L</b></td><td>shuttle back / pause / forward (press again: faster)</td></tr>
-<tr><td><b>[ / ]</b></td><td>slower / faster (0.25× – 4×)</td></tr>
-<tr><td><b>Home / End</b></td><td>clip start / end</td></tr>
-<tr><td><b>PageUp / PageDown</b></td><td>previous / next clip</td></tr>
-<tr><td><b>code key</b></td><td>point code: event here; interval code: start, again to end
-(several intervals may be open at once)</td></tr>
-<tr><td><b>Enter / Esc</b></td><td>end / cancel every open interval</td></tr>
-<tr><td><b>Delete</b></td><td>delete the selected annotation</td></tr>
-<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>undo / redo</td></tr>
-</table>"""
 
 
 def _action(window: MainWindow, menu: QMenu, text: str, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
@@ -73,7 +61,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
         window, project, "Find &missing videos…", window.missing.ask_folder
     )
     project.addSeparator()
-    actions["quit"] = _action(window, project, "&Quit", window.close, QKeySequence.StandardKey.Quit)
+    actions["quit"] = _action(window, project, "&Quit", window.close, "Ctrl+Q")  # on every platform
 
     edit = bar.addMenu("&Edit")
     actions["undo"] = _action(window, edit, "Undo", window.coding.undo, "Ctrl+Z")
@@ -139,10 +127,36 @@ def build(window: MainWindow) -> dict[str, QAction]:
         window,
         help_menu,
         "&Keyboard shortcuts",
-        lambda: QMessageBox.information(window, "Keyboard shortcuts", KEY_HELP),
+        lambda: QMessageBox.information(window, "Keyboard shortcuts", key_help(actions)),
         "F1",
     )
     return actions  # fmt: skip
+
+
+def menu_shortcuts(actions: dict[str, QAction]) -> list[tuple[str, str]]:
+    """(keys, menu text) of every menu action that has a key, in menu order."""
+    rows = []
+    for action in actions.values():
+        keys = " / ".join(s.toString() for s in action.shortcuts())
+        if keys:
+            rows.append((keys, action.text().split("\t")[0].replace("&", "").rstrip("…")))
+    return [*rows, ("F1", "this list of keys"), ("Ctrl+wheel", "zoom the timeline")]
+
+
+def key_table_markdown(actions: dict[str, QAction]) -> str:
+    """The same keys as a Markdown table (the README's; a test keeps the two equal)."""
+    lines = ["| key | action |", "| --- | --- |"]
+    lines += [f"| {keys} | {text} |" for keys, text in help_rows(menu_shortcuts(actions))]
+    return "\n".join(lines) + "\n"
+
+
+def key_help(actions: dict[str, QAction]) -> str:
+    """The F1 help: every key of :func:`desktop.keys.help_rows` and of the menus, as a table."""
+    cells = "".join(
+        f"<tr><td><b>{escape(keys)}</b></td><td>{escape(text)}</td></tr>"
+        for keys, text in help_rows(menu_shortcuts(actions))
+    )
+    return f"<table>{cells}</table>"
 
 
 def refresh_undo(window: MainWindow) -> None:

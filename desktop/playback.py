@@ -35,6 +35,7 @@ class Playback(QObject):
     """
 
     loaded = Signal(int)
+    notice = Signal(str)  # said once: e.g. no audio device, so clips play without sound
     position_changed = Signal(int)
     frame_shown = Signal(int, QImage)
     playing_changed = Signal(bool)
@@ -104,8 +105,13 @@ class Playback(QObject):
         """The audio player, created when first needed: setting up QtMultimedia takes a
         noticeable part of a second, which start-up should not pay before anything plays."""
         if self._media_player is None:
-            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+            from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
+            if not QMediaDevices.audioOutputs():
+                self.notice.emit(
+                    "No audio device found (is PulseAudio or PipeWire running?): clips play "
+                    "without sound, the picture keeps its pace."
+                )
             self._media_player = QMediaPlayer(self)
             self._media_player.setAudioOutput(QAudioOutput(self._media_player))
             self._media_player.setPlaybackRate(self.rate)

@@ -1,12 +1,14 @@
 """Reproduce the screenshots in ``docs/screenshots/`` with the real app.
 
-Run under a real X server so fonts and styles are the ones users see::
+Run under a real X server so fonts and styles are the ones users see (the window fills a
+1366x768 laptop screen; pass another size to look at it on a larger one)::
 
-    xvfb-run -s "-screen 0 1600x1000x24" python -m desktop.screenshots docs/screenshots
+    xvfb-run -a -s "-screen 0 1366x768x24" python -m desktop.screenshots docs/screenshots
+    xvfb-run -a -s "-screen 0 1920x1080x24" python -m desktop.screenshots /tmp/big 1920x1080
 
 Builds a throw-away project with a few generated clips plus the spoken-story test clip,
 transcribes that clip with the bundled model, codes a few annotations through the core
-operations, then grabs the window in three states.
+operations, then grabs the screen in four states (the last with a code's tooltip open).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtCore import QEventLoop, QPoint, QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolTip
 from sqlmodel import select
 
 from annotators.coding import Coding
@@ -95,12 +97,25 @@ def wait_for(condition: Callable[[], bool], timeout_ms: int = 20000) -> None:
 
 
 def grab(window, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Save the screen area of ``window``, with any tooltip or popup over it."""
     settle()
-    window.grab().save(str(path))
+    frame = window.frameGeometry()
+    shot = window.screen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    if shot.isNull():  # platforms without screen grabbing (offscreen): the window alone
+        shot = window.grab()
+    shot.save(str(path))
     print(f"wrote {path}")
 
 
-def main(out: Path) -> None:
+def show_code_help(window) -> None:  # type: ignore[no-untyped-def]
+    """Hover a clip variable's label: its definition, rules and values."""
+    label = next(
+        w for w in window.clip_vars.body.findChildren(QLabel) if w.text() == "Primary cause"
+    )
+    QToolTip.showText(label.mapToGlobal(QPoint(10, label.height())), label.toolTip(), label)
+
+
+def main(out: Path, size: tuple[int, int] = (1366, 768)) -> None:
     out.mkdir(parents=True, exist_ok=True)
     make_application([])
     from .main_window import MainWindow
@@ -110,8 +125,9 @@ def main(out: Path) -> None:
         settings = Settings(Path(tmp) / "settings.json")
         settings.set("coder_name", "Ana")
         window = MainWindow(settings)
-        window.resize(1600, 1000)
+        window.resize(*size)
         window.show()
+        window.move(0, 0)
         window.open_project(project)
         speech = next(c for c in window.library.visible_clips() if c.file_name == "sarah_story.mp4")
         window.workspace.set_clip(speech)
@@ -129,16 +145,20 @@ def main(out: Path) -> None:
         window.coding.apply_code(window.coding.by_shortcut["6"])  # overlapping the first
         window.playback.seek(100)
         wait_for(lambda: window.player.view.frame_index == 100)
-        grab(window, out / "coding-interval.png")
-        window.coding.cancel_interval()
-
         for dock in window.findChildren(QDockWidget):
             if dock.windowTitle() == "Clip variables":
-                dock.raise_()
+                dock.raise_()  # recording shows under the picture, whatever tab is open
+        grab(window, out / "coding-interval.png")
+        window.coding.cancel_interval()
         grab(window, out / "clip-variables.png")
+        show_code_help(window)
+        grab(window, out / "code-help.png")
+        QToolTip.hideText()
         window.close()
     QApplication.processEvents()
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots")
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    width, height = (int(n) for n in (sys.argv[2] if len(sys.argv) > 2 else "1366x768").split("x"))
+    main(target, (width, height))

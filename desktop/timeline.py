@@ -11,9 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 LABEL_W = 210
 RULER_H = 22
@@ -30,6 +38,7 @@ class Track:
     label: str
     color: str
     shortcut: str | None = None
+    tooltip: str = ""  # definition, rules and examples, shown on hover over the label
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,14 @@ class Timeline(QWidget):
 
     # -- data ---------------------------------------------------------------------------
     def set_clip(self, timestamps: np.ndarray) -> None:
-        """Show a new clip: reset zoom and selection."""
+        """Show a new clip's frame table (empty while it loads): reset zoom, selection, bars.
+
+        Bars, open intervals and the playhead are frame indices into one clip's table, so
+        they are dropped with the table: the new clip's come once its table is set.
+        """
         self.timestamps = timestamps
         self.zoom, self.offset_s, self.selection, self.pending = 1.0, 0.0, None, []
+        self.bars, self.playhead, self._preview, self._drag = [], 0, None, None
         self.update()
 
     def set_tracks(self, tracks: list[Track]) -> None:
@@ -87,8 +101,13 @@ class Timeline(QWidget):
         self.update()
 
     def set_bars(self, bars: list[Bar]) -> None:
-        """Set the annotations shown (drops a selection that no longer exists)."""
-        self.bars = bars
+        """Set the annotations shown (drops a selection that no longer exists).
+
+        Bars beyond the frame table are not kept: they belong to another clip than the one
+        whose table is set (e.g. while the new clip is still opening).
+        """
+        size = self.timestamps.size
+        self.bars = [bar for bar in bars if max(bar.start_frame, bar.end_frame or 0) < size]
         if self.selection not in {bar.annotation_id for bar in bars}:
             self.selection = None
         self.update()
@@ -134,7 +153,10 @@ class Timeline(QWidget):
         return min(max(offset, 0.0), max(self.duration - self._visible_span(), 0.0))
 
     def _time(self, frame: int) -> float:
-        return float(self.timestamps[frame]) if self.timestamps.size else 0.0
+        if not self.timestamps.size:
+            return 0.0
+        # clamped: painting must never raise, whatever frame a caller hands in
+        return float(self.timestamps[min(max(frame, 0), self.timestamps.size - 1)])
 
     def x_of_time(self, seconds: float) -> float:
         """Widget x of ``seconds``."""
@@ -189,17 +211,18 @@ class Timeline(QWidget):
     # -- painting -----------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        painter.fillRect(self.rect(), palette.base())
-        self._paint_tracks(painter)
-        self._paint_ruler(painter)
-        painter.setClipRect(QRectF(LABEL_W, 0, self.width() - LABEL_W, self.height()))
-        for bar in self.bars:
-            self._paint_bar(painter, self._preview if self._is_previewed(bar) else bar)
-        self._paint_pending(painter)
-        self._paint_playhead(painter)
-        painter.end()
+        try:  # a painter left active by an exception crashes Qt's backing store
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.fillRect(self.rect(), self.palette().base())
+            self._paint_tracks(painter)
+            self._paint_ruler(painter)
+            painter.setClipRect(QRectF(LABEL_W, 0, self.width() - LABEL_W, self.height()))
+            for bar in self.bars:
+                self._paint_bar(painter, self._preview if self._is_previewed(bar) else bar)
+            self._paint_pending(painter)
+            self._paint_playhead(painter)
+        finally:
+            painter.end()
 
     def _is_previewed(self, bar: Bar) -> bool:
         return self._preview is not None and self._preview.annotation_id == bar.annotation_id
@@ -254,14 +277,20 @@ class Timeline(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-2, -2, 2, 2), 4, 4)
 
+    def pending_rect(self, code_id: int, start: int) -> QRectF | None:
+        """Where an open interval from ``start`` is drawn: up to the playhead, growing with it."""
+        if not self.timestamps.size:
+            return None
+        low, high = sorted((start, self.playhead))
+        return self.bar_rect(Bar(-1, code_id, low, high))
+
     def _paint_pending(self, painter: QPainter) -> None:
         for code_id, start in self.pending:
-            low, high = sorted((start, self.playhead))
-            rect = self.bar_rect(Bar(-1, code_id, low, high))
+            rect = self.pending_rect(code_id, start)
             if rect is not None:
                 color = QColor(self.tracks[self._row_of(code_id)].color)  # type: ignore[index]
-                painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
-                painter.setBrush(QColor(color.red(), color.green(), color.blue(), 90))
+                painter.setPen(QPen(color.darker(140), 2, Qt.PenStyle.DashLine))
+                painter.setBrush(QColor(color.red(), color.green(), color.blue(), 110))
                 painter.drawRect(rect)
 
     def _paint_playhead(self, painter: QPainter) -> None:
@@ -270,6 +299,31 @@ class Timeline(QWidget):
         x = self.x_of_frame(self.playhead)
         painter.setPen(QPen(QColor("#e5484d"), 2))
         painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+
+    # -- hover --------------------------------------------------------------------------
+    def tooltip_at(self, point: QPointF) -> str:
+        """What hovering ``point`` explains: a track label's code, or a bar's code and span."""
+        row = int((point.y() - RULER_H) // TRACK_H) if point.y() >= RULER_H else -1
+        if point.x() < LABEL_W:
+            return self.tracks[row].tooltip if 0 <= row < len(self.tracks) else ""
+        bar = self.bar_at(point)
+        if bar is None or (track_row := self._row_of(bar.code_id)) is None:
+            return ""
+        label = self.tracks[track_row].label
+        if bar.end_frame is None:
+            return f"{label}: frame {bar.start_frame}"
+        return f"{label}: frames {bar.start_frame}–{bar.end_frame}"
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(QPointF(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     # -- gestures -----------------------------------------------------------------------
     def _edge_under(self, point: QPointF) -> tuple[str, Bar] | None:

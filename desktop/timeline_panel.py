@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotators.store.models import Code
 
+from .panels.codebook import code_html
 from .playback import Playback
 from .queries import active_codes, clip_annotations
 from .timeline import Bar, Timeline, Track
@@ -23,6 +25,7 @@ def tracks_of(codes: list[Code]) -> list[Track]:
             code.label,
             code.color or FALLBACK_COLORS[i % len(FALLBACK_COLORS)],
             code.shortcut,
+            code_html(code),
         )
         for i, code in enumerate(timed)
     ]
@@ -45,13 +48,18 @@ class TimelinePanel(QWidget):
         playback.position_changed.connect(self.timeline.set_playhead)
         playback.loaded.connect(self._on_loaded)
         workspace.project_changed.connect(self.reload_tracks)
-        workspace.clip_changed.connect(lambda _video: self.reload_bars())
+        workspace.clip_changed.connect(self._on_clip_changed)
         workspace.selection_changed.connect(self.timeline.set_selection)
         workspace.data_changed.connect(self._on_data_changed)
 
     def _seek(self, frame: int) -> None:
         self.playback.pause()
         self.playback.seek(frame)
+
+    def _on_clip_changed(self, _video: object) -> None:
+        # the previous clip's frame table must not be used for the new clip's bars: show
+        # none until the new table arrives (``_on_loaded``)
+        self.timeline.set_clip(np.zeros(0))
 
     def _on_loaded(self, _frame_count: int) -> None:
         self.timeline.set_clip(self.playback.timestamps)

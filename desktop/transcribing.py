@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from statistics import median
 from typing import TYPE_CHECKING
 
+from sqlmodel import col, select
+
+from annotators.store.models import Transcript, Video
+
 if TYPE_CHECKING:
+    from annotators.project import Project
+
     from .main_window import MainWindow
+
+RECENT_RUNS = 20  # transcripts the time estimate learns from
+
+
+def expected_seconds(project: Project, video: Video) -> float | None:
+    """About how long ``video`` will take, from this project's recent transcription speed
+    (processing seconds per second of audio); None before the first transcript."""
+    with project.session() as session:
+        runs = session.exec(
+            select(Transcript.processing_s, Video.duration_s)
+            .join(Video, col(Video.id) == Transcript.video_id)
+            .where(col(Transcript.processing_s).is_not(None), Video.duration_s > 0)
+            .order_by(col(Transcript.id).desc())
+            .limit(RECENT_RUNS)
+        ).all()
+    if not runs:
+        return None
+    return median(processing / duration for processing, duration in runs) * video.duration_s
 
 
 def transcribe(window: MainWindow, current_only: bool) -> None:
@@ -17,6 +42,10 @@ def transcribe(window: MainWindow, current_only: bool) -> None:
     """
     ws = window.workspace
     if ws.project is None or (current_only and ws.clip is None):
+        return
+    if current_only and not ws.clip.has_audio:  # type: ignore[union-attr]
+        text = f"{ws.clip.file_name} has no audio track: there is nothing to transcribe."  # type: ignore[union-attr]
+        window.statusBar().showMessage(text, 10000)
         return
     if window.job_bar.busy:
         window.show_error("Another task is running; wait for it or cancel it first.")
@@ -31,6 +60,20 @@ def transcribe(window: MainWindow, current_only: bool) -> None:
     window.job_bar.start_in_process(
         "desktop.child_jobs:transcribe_job", kwargs, title, lambda report: _done(window, report)
     )
+    if current_only:
+        panel = window.transcript
+        panel.start_progress(expected_seconds(ws.project, ws.clip))  # type: ignore[arg-type]
+        clip_id = ws.clip.id  # type: ignore[union-attr]
+
+        def finished(*_args: object) -> None:
+            panel.stop_progress()
+            for signal in (window.job_bar.job_finished, window.job_bar.job_failed):
+                signal.disconnect(finished)
+            if ws.clip is not None and ws.clip.id == clip_id:
+                panel.reload()
+
+        window.job_bar.job_finished.connect(finished)
+        window.job_bar.job_failed.connect(finished)
 
 
 def _done(window: MainWindow, summary: dict) -> None:

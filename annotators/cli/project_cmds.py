@@ -19,7 +19,7 @@ from annotators.errors import ProjectError
 from annotators.project import ImportReport, Project
 from annotators.store.models import Transcript
 
-from .app import ProjectArg, app, console, err_console, run_with_progress
+from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
 
 
 @app.command("init")
@@ -44,7 +44,7 @@ def import_cmd(
         report = run_with_progress(opened.import_media(paths), "importing")
     _print_import_report(report)
     if report.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def _print_import_report(report: ImportReport) -> None:
@@ -120,7 +120,7 @@ def relink_cmd(
         missing = opened.missing_videos()
     if missing:
         err_console.print(f"still missing: {', '.join(str(v.id) for v in missing)}")
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def _relink_search(project: Project, folder: Path) -> None:
@@ -142,4 +142,5 @@ def metadata_cmd(
     console.print(f"matched {len(report.matched)} rows, unmatched {len(report.unmatched)}")
     if report.unmatched:
         shown = ", ".join(report.unmatched[:10]) + (" ..." if len(report.unmatched) > 10 else "")
+        # not an error: collection tools list more videos than a study imports
         err_console.print(f"rows without a video: {shown}", markup=False)

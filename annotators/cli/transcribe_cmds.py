@@ -30,7 +30,7 @@ from annotators.transcribe import (
     transcribe_project,
 )
 
-from .app import ProjectArg, app, console, err_console
+from .app import EXIT_INTERRUPTED, EXIT_PARTIAL, ProjectArg, app, console, err_console
 
 EngineOpt = Annotated[
     str, typer.Option("--engine", help="faster-whisper (default, fast) or openai-whisper.")
@@ -84,7 +84,7 @@ def transcribe_cmd(
         report = _run_with_progress(job)
     _print_report(report)
     if report.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command("transcribe-file")
@@ -153,11 +153,8 @@ def _run_with_progress(job: Job[TranscribeReport]) -> TranscribeReport:
         except KeyboardInterrupt:
             job.close()
             bar.stop()
-            err_console.print(
-                "[yellow]Interrupted.[/yellow] Finished clips are saved; "
-                "run the same command again to continue."
-            )
-            raise typer.Exit(130) from None
+            err_console.print("Finished clips are saved; run the same command again to continue.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _show(bar: Progress, task: int, progress: TranscribeProgress) -> None:

@@ -10,6 +10,7 @@ from ..coding import CodingController
 from ..queries import active_codes, clip_values
 from ..value_widgets import ValueEditor, editor_for
 from ..workspace import Workspace
+from .codebook import code_html
 
 
 class ClipVariablesPanel(QWidget):
@@ -55,8 +56,9 @@ class ClipVariablesPanel(QWidget):
             if editor is None:
                 continue
             label = QLabel(code.label, wordWrap=True)
-            label.setToolTip(code.definition)
-            editor.widget.setToolTip(code.definition)
+            # definition, include/exclude rules, values and examples, without leaving the tab
+            label.setToolTip(code_html(code))
+            editor.widget.setToolTip(code_html(code))
             self.form.addRow(label, editor.widget)
             self.editors[code.id] = editor
         self.refresh()

@@ -149,6 +149,7 @@ class LibraryPanel(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self._syncing = False  # True while showing the current clip: not a user's choice
         self.model = LibraryModel()
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -204,7 +205,7 @@ class LibraryPanel(QWidget):
         ]
 
     def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
+        if current.isValid() and not self._syncing:
             self.workspace.set_clip(self.model.rows[self.proxy.mapToSource(current).row()].video)
 
     def _show_current(self, video: Video | None) -> None:
@@ -212,7 +213,12 @@ class LibraryPanel(QWidget):
         for r in range(self.proxy.rowCount()):
             source = self.proxy.mapToSource(self.proxy.index(r, 0))
             if video is not None and self.model.rows[source.row()].video.id == video.id:
-                self.table.selectionModel().blockSignals(True)
-                self.table.selectRow(r)
-                self.table.selectionModel().blockSignals(False)
+                # not blockSignals(): the view repaints the selection from those signals, so
+                # blocking them left the old row highlighted after PageUp/PageDown
+                self._syncing = True
+                try:
+                    self.table.selectRow(r)
+                    self.table.scrollTo(self.proxy.index(r, 0))
+                finally:
+                    self._syncing = False
                 return

@@ -2,9 +2,13 @@
 
 The frame field and the time field always show where the playhead is; typing a frame number
 or a time (``12.5``, ``0:12.5``, ``00:00:12.500``) into either and pressing Enter jumps there.
+Above the picture, the clip's name and its place in the library (``12 / 340``) say which clip
+is being coded; under it, a banner lists the intervals being recorded, whatever tab is open.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QImage
@@ -35,6 +39,20 @@ class PlayerPanel(QWidget):
         super().__init__(parent)
         self.playback = playback
         self.view = VideoView(self)
+        self.title = QLabel(objectName="clipTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setContentsMargins(4, 2, 4, 0)
+        self.title.setToolTip("The clip on screen and its place in the library's order")
+        self.recording = QLabel(objectName="recordingBanner", wordWrap=True)
+        self.recording.setTextFormat(Qt.TextFormat.RichText)
+        self.recording.setStyleSheet(
+            "QLabel#recordingBanner { background: #fff1e6; color: #7a2e00;"
+            " border: 1px solid #d9480f; border-radius: 3px; padding: 3px 6px; }"
+        )
+        self.recording.hide()
         self.frame_field = self._field(70, "Current frame (type a frame number and press Enter)")
         self.total_label = QLabel("/ 0")
         self.time_field = self._field(
@@ -87,7 +105,9 @@ class PlayerPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        layout.addWidget(self.title)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.recording)
         layout.addWidget(self.slider)
         layout.addLayout(bar)
 
@@ -150,6 +170,31 @@ class PlayerPanel(QWidget):
     def add_notice(self, notice: QWidget) -> None:
         """Put ``notice`` above the picture; it shows and hides itself."""
         self.layout().insertWidget(0, notice)
+
+    def show_clip_title(self, name: str | None, position: int = 0, total: int = 0) -> None:
+        """Name the clip on screen and its ``position`` (1-based) of ``total`` clips."""
+        if name is None:
+            self.title.setText("No clip")
+            return
+        where = f"   {position} / {total}" if position else ""
+        self.title.setText(f"{name}{where}")
+
+    def show_recording(self, intervals: list[tuple[str, str, int]]) -> None:
+        """Show the open intervals as (label, colour, start frame); hide with none open."""
+        if not intervals:
+            self.recording.hide()
+            return
+        parts = [
+            f'<span style="color:{escape(color)}">■</span> <b>{escape(label)}</b> from frame '
+            f"{start}"
+            for label, color, start in intervals
+        ]
+        ending = "Enter ends all" if len(intervals) > 1 else "Enter ends it"
+        self.recording.setText(
+            f"● Recording {', '.join(parts)}: press the code's key again to end it "
+            f"({ending}, Esc cancels)."
+        )
+        self.recording.show()
 
     def clear(self) -> None:
         """No clip: empty picture and fields."""
