@@ -34,6 +34,7 @@ WRITERS: dict[str, Argv] = {
     "transcribe-file": lambda p, v, t: ["transcribe-file", str(v), "-o", str(t)],
     "codebook export": lambda p, v, t: ["codebook", "export", str(p), "-o", str(t), "--force"],
     "init": lambda p, v, t: ["init", str(t)],
+    "reliability": lambda p, v, t: ["reliability", str(p), "-f", "json", "-o", str(t)],
 }
 # commands that write only into the project database (or nothing)
 NON_WRITERS = {
