@@ -26,6 +26,7 @@ from annotators.settings import Settings
 from annotators.store.models import Video
 
 from . import menus, transcribing
+from .annotations import AnnotationTablePanel
 from .coding import CodingController
 from .job_bar import JobBar
 from .keys import KeyRouter
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._closed = False
         self._resume_frame: int | None = None  # frame to show once the resumed clip loads
+        self._choose_clip = False  # a project opened: show a clip when the library has loaded
         self.setWindowTitle("Storyframe")
         self.setAcceptDrops(True)
         self.workspace = Workspace(self)
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookPanel(self.workspace, self.coding)
         self.clip_vars = ClipVariablesPanel(self.workspace, self.coding)
         self.inspector = InspectorPanel(self.workspace, self.playback, self.coding)
+        self.annotations = AnnotationTablePanel(self.workspace, self.playback, self.coding)
         self.job_bar = JobBar()  # import, relink search, transcription
         self.export_bar = JobBar()  # exports run beside those
         self._compose()
@@ -108,6 +111,10 @@ class MainWindow(QMainWindow):
             "Clip variables", self.clip_vars, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(codebook, clip_vars)
+        annotations = self._dock(
+            "Annotations", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.tabifyDockWidget(clip_vars, annotations)
         codebook.raise_()
         # in a scroll area: what the inspector shows (a long note, a wide value editor) must
         # not widen the right dock and shrink the picture (its size is the coder's choice)
@@ -139,7 +146,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         ws = self.workspace
         ws.clip_changed.connect(self._show_clip)
-        ws.data_changed.connect(lambda kind: kind == "videos" and self._show_clip_title())
+        self.library.loaded.connect(self._on_library_loaded)
         self.coding.pending_changed.connect(self._show_recording)
         self.coding.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         ws.error.connect(self.show_error)
@@ -200,8 +207,14 @@ class MainWindow(QMainWindow):
         if project is not None:
             self.setWindowTitle(f"{project.path.stem} – Storyframe")
             menus.refresh_recent(self)
-            clips = self.library.visible_clips()
-            if clips:
+            self._choose_clip = True  # once the library has loaded (in the background)
+
+    def _on_library_loaded(self) -> None:
+        self._show_clip_title()  # the clip's place in the library may have changed
+        clips = self.library.visible_clips()
+        if self._choose_clip and clips:
+            self._choose_clip = False
+            if self.workspace.clip is None:
                 self.workspace.set_clip(self._resume_clip(clips))
 
     def _resume_clip(self, clips: list[Video]) -> Video:
@@ -345,6 +358,8 @@ class MainWindow(QMainWindow):
             "end_interval": self.coding.end_interval,
             "cancel_interval": self.coding.cancel_interval,
             "delete_selection": self.coding.delete_selected,
+            "next_annotation": lambda: self.annotations.step(1),
+            "previous_annotation": lambda: self.annotations.step(-1),
         }
         handler = handlers.get(name)
         if handler is None:

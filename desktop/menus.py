@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from . import exporting, transcribing
+from . import exporting, study_actions, transcribing
 from .keys import help_rows
 from .projects import DEFAULT_PROJECT_NAME
 
@@ -61,6 +61,22 @@ def build(window: MainWindow) -> dict[str, QAction]:
         window, project, "Find &missing videos…", window.missing.ask_folder
     )
     project.addSeparator()
+    # reliability study (desktop.study_actions)
+    ws = window.workspace
+    actions["pack"] = _action(
+        window, project, "&Pack coder file…",
+        lambda: study_actions.pack_coder_file(
+            ws, window, window.job_bar, lambda text: window.statusBar().showMessage(text, 15000)
+        ),
+    )  # fmt: skip
+    actions["merge"] = _action(
+        window, project, "&Merge coder files…", lambda: study_actions.merge_coder_files(ws, window)
+    )
+    actions["blind"] = QAction("&Blind mode (coders see only their own work)", window)
+    project.addAction(actions["blind"])
+    study_actions.bind_blind_action(actions["blind"], ws)
+    study_actions.bind_packed_coder(ws, lambda text: window.statusBar().showMessage(text, 15000))
+    project.addSeparator()
     actions["quit"] = _action(window, project, "&Quit", window.close, "Ctrl+Q")  # on every platform
 
     edit = bar.addMenu("&Edit")
@@ -88,9 +104,20 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "Transcribe &all clips without transcript",
         lambda: transcribing.transcribe(window, current_only=False),
     )
+    actions["done"] = _action(
+        window, clip, "Mark &done / reopen",
+        lambda: study_actions.toggle_current_done(window.workspace, window.library.done_state),
+        "Ctrl+Shift+D",
+    )  # fmt: skip
     clip.addSeparator()
     actions["loop"] = _action(
         window, clip, "&Loop selected annotation", window.inspector.loop.toggle, "Ctrl+L"
+    )
+    actions["next_annotation"] = _action(
+        window, clip, "&Next annotation\tAlt+→", lambda: window.annotations.step(1)
+    )
+    actions["previous_annotation"] = _action(
+        window, clip, "&Previous annotation\tAlt+←", lambda: window.annotations.step(-1)
     )
 
     export = bar.addMenu("E&xport")
@@ -121,6 +148,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["zoom_out"] = _action(
         window, view, "Zoom timeline out", lambda: timeline.zoom_by(1 / 1.5), "Ctrl+-"
     )
+    actions["annotation_table"] = _action(
+        window, view, "&Annotation table", lambda: show_dock_of(window.annotations)
+    )
 
     help_menu = bar.addMenu("&Help")
     _action(
@@ -131,6 +161,13 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "F1",
     )
     return actions  # fmt: skip
+
+
+def show_dock_of(panel: QWidget) -> None:
+    """Bring the dock holding ``panel`` to the front (also when tabbed behind another)."""
+    dock = panel.parentWidget()
+    dock.show()
+    dock.raise_()
 
 
 def menu_shortcuts(actions: dict[str, QAction]) -> list[tuple[str, str]]:

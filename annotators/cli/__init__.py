@@ -33,6 +33,7 @@ def _load_commands() -> None:
         media_cmds,
         project_cmds,
         reliability_cmds,
+        study_cmds,
         transcribe_cmds,
     )
 
