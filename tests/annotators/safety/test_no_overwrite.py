@@ -35,10 +35,12 @@ WRITERS: dict[str, Argv] = {
     "codebook export": lambda p, v, t: ["codebook", "export", str(p), "-o", str(t), "--force"],
     "init": lambda p, v, t: ["init", str(t)],
     "reliability": lambda p, v, t: ["reliability", str(p), "-f", "json", "-o", str(t)],
+    "pack": lambda p, v, t: ["pack", str(p), "--coder", "ana", "-o", str(t)],
 }
 # commands that write only into the project database (or nothing)
 NON_WRITERS = {
     "info", "import", "videos", "relink", "metadata", "transcribe",
+    "sample", "assign", "done", "my-clips", "blind", "merge",
     "codebook validate", "codebook show", "codebook import", "annotations import",
 }  # fmt: skip
 
@@ -115,8 +117,8 @@ def test_writer_refuses_protected_and_special_targets(
     targets = _targets(project, video, tmp_path)
     assert targets["wal"].exists() and targets["shm"].exists()
     for what, target in targets.items():
-        if what == "folder" and command in ("export txt", "init"):
-            continue  # a folder: transcripts go into it; init makes FOLDER.storyframe
+        if what == "folder" and command in ("export txt", "init", "pack"):
+            continue  # a folder: transcripts go into it; init and pack make FOLDER.storyframe
         # live database files: their bytes may change, their kind may not
         before = None if what in ("wal", "shm") else _fingerprint(target)
         with pytest.raises(SystemExit) as exit_info:
