@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from annotators.project import Project
-from annotators.store.models import Annotation, Code, Coder, Video
+from annotators.store.models import Annotation, ClipValue, Code, Coder, Video
 from tests.media_fixtures import make_clip
 
 from .writer_process import ADDED
@@ -78,6 +78,9 @@ def test_concurrent_imports_and_coding_equal_the_sequential_result(tmp_path: Pat
             note = f"w{worker}-{i}" + ("-edited" if i % 2 == 0 else "")
             expected[(f"worker{worker}", worker * ADDED + i, note)] = 1
     assert _rows(path) == expected  # nothing doubled, nothing lost
+    with Project.open(path) as project, project.session() as session:
+        values = session.exec(select(Coder.name, ClipValue.value).join(Coder)).all()
+    assert sorted(values) == [(f"worker{w}", f"second {w}") for w in range(PROCESSES)]
 
 
 def test_two_imports_of_one_folder_at_once(tmp_path: Path) -> None:

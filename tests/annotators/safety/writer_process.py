@@ -19,10 +19,14 @@ ADDED = 8  # annotations per coding worker
 
 def code(project: Project, worker: int) -> None:
     """Per worker: add ADDED point events, edit the even ones' notes, delete the last, undo
-    the delete. Sequentially, each worker leaves ADDED rows, even notes ending in '-edited'."""
+    the delete; set its clip notes three times and undo the last. Sequentially, each worker
+    leaves ADDED rows, even notes ending in '-edited', and the clip notes "second N"."""
     with project.session() as session:
         video = session.exec(select(Video)).first()
         point = session.exec(select(Code).where(Code.kind == "point")).first()
+        notes = session.exec(
+            select(Code).where(Code.kind == "clip", Code.value_type == "text")
+        ).first()
     coder = project.coder(f"worker{worker}")
     coding = Coding(project.session, lambda _video: lambda frame: frame / 25)
     rows = [
@@ -36,6 +40,10 @@ def code(project: Project, worker: int) -> None:
             coding.update_annotation(row.id, note=f"w{worker}-{i}-edited", expected_version=1)
     coding.delete_annotation(rows[-1].id)
     coding.undo()
+    coding.set_clip_value(video.id, notes.id, coder.id, f"first {worker}")
+    coding.set_clip_value(video.id, notes.id, coder.id, f"second {worker}")
+    coding.set_clip_value(video.id, notes.id, coder.id, f"third {worker}")
+    coding.undo()  # back to "second"
 
 
 def main() -> None:
