@@ -28,6 +28,25 @@ TABLE_FORMATS: tuple[str, ...] = ("csv-long", "csv-wide")
 FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS)
 
 
+def check_export_target(project: Project, fmt: str, out: Path | str) -> OutputGuard:
+    """Refuse (:class:`ExportError`) an unknown format or a target ``out`` that ``fmt`` may
+    not write (see :func:`annotators.safety.check_target`); return the project's guard.
+
+    :func:`export_job` checks this itself when it starts; the CLI calls it first so that a
+    refusal is one line, before any progress bar.
+    """
+    out = Path(out).expanduser()
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    guard = OutputGuard.for_project(project)
+    if fmt in TABLE_FORMATS:
+        check_target(out, guard)
+        check_target(dictionary_path(out), guard)
+    else:
+        check_transcript_target(out, fmt, guard)
+    return guard
+
+
 def export_job(
     project: Project,
     fmt: str,
@@ -39,21 +58,13 @@ def export_job(
 
     Tables go to the file ``out`` (with ``codebook.csv`` beside it); transcripts to the folder
     ``out``, or to the file ``out`` for a single video. ``options`` apply to tables only.
-    An unknown format and a refused table target (see :func:`annotators.safety.check_target`)
-    raise :class:`ExportError` at the call, before the job runs.
-    The job reads one snapshot through its own session, so it may run in any thread while
-    others write.
+    The job first runs :func:`check_export_target` (nothing is read or written when it
+    refuses). It reads one snapshot through its own session, so it may run in any thread
+    while others write.
     """
     out = Path(out).expanduser()
-    guard = OutputGuard.for_project(project)
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    if fmt in TABLE_FORMATS:  # refused at once, before a progress bar or any reading
-        check_target(out, guard)
-        check_target(dictionary_path(out), guard)
-    else:
-        check_transcript_target(out, fmt, guard)
-    return _export_job(project, fmt, out, flt, options, guard)
+    guard = check_export_target(project, fmt, out)
+    return (yield from _export_job(project, fmt, out, flt, options, guard))
 
 
 def _export_job(

@@ -112,3 +112,15 @@ def test_codebook_export_creates_a_missing_folder(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "codes:" in out.read_text(encoding="utf-8")
+
+
+def test_refused_target_fails_the_job_not_its_caller(coded: Coded) -> None:
+    """The desktop starts export jobs on the UI thread and shows a failed job as an error:
+    creating the job must not raise, running it must (nothing written)."""
+    from annotators.export import export_job
+
+    before = coded.project.path.read_bytes()
+    job = export_job(coded.project, "csv-long", coded.project.path)
+    with pytest.raises(ExportError, match="is the project file"):
+        next(job)
+    assert coded.project.path.read_bytes() == before
