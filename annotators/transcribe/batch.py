@@ -102,6 +102,7 @@ def transcribe_project(
     With ``translate``, clips whose current transcript is not English get an English
     translation as an extra version that does not replace the current transcript.
     """
+    project.require_writable()  # before the model loads and minutes of work
     settings = settings or TranscribeSettings()
     check_language_code(language)
     check_language_code(settings.language)
@@ -225,7 +226,7 @@ def _save(
         outcome = ClipOutcome(video.id, path, "failed", None, str(error))
         report.failed.append(outcome)
         return outcome
-    with project.session() as session:
+    with project.write_session() as session:
         row = save_transcript(session, video.id, result, current=current)
         session.commit()
     outcome = ClipOutcome(video.id, path, result.status, row.id)
