@@ -39,7 +39,7 @@ WRITERS: dict[str, Argv] = {
 }
 # commands that write only into the project database (or nothing)
 NON_WRITERS = {
-    "info", "import", "videos", "relink", "metadata", "transcribe",
+    "info", "import", "videos", "relink", "metadata", "transcribe", "language",
     "sample", "assign", "done", "my-clips", "blind", "merge",
     "codebook validate", "codebook show", "codebook import", "annotations import",
 }  # fmt: skip
