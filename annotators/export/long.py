@@ -24,7 +24,7 @@ from .selection import ExportFilter, Selection, resolve
 from .sqltext import iso_text, ms, raw_query
 from .timecode import ms_timecode
 from .widenames import wide_bases
-from .words import timeline_for
+from .words import current_transcript_id, timeline_for, transcript_version
 
 COLUMNS = (
     Column("annotation_id", "int", "annotation id (empty on clip-level rows)"),
@@ -50,6 +50,7 @@ COLUMNS = (
     Column("start_tc", "text", "start_s as hh:mm:ss.mmm"),
     Column("end_tc", "text", "end_s as hh:mm:ss.mmm"),
     Column("transcript_words", "text", "words of the current transcript spoken meanwhile"),
+    Column("transcript_version", "text", "which transcript transcript_words is from"),
     Column("note", "text", "the coder's note"),
     Column("source", "text", "manual, imported or suggested (empty on clip-level rows)"),
     Column("created_at", "text", "when the row was created (ISO 8601, UTC)"),
@@ -174,6 +175,9 @@ class _LongLines:
         text, time, query = self.text, self.time, raw_query(self.conn, _annotation_query(sel))
         for video_id in self.video_order(sel):
             spoken = timeline_for(self.conn, video_id).spoken
+            version = text(
+                transcript_version(self.conn, current_transcript_id(self.conn, video_id))
+            )
             for row in query(video_id=video_id):
                 aid, vid, cid, code_id, value, start_frame, end_frame, start_ms, end_ms = row[:9]
                 start_s, end_s, note, source, created, updated, uid = row[9:]
@@ -185,12 +189,12 @@ class _LongLines:
                 yield (
                     f"{aid},{self.head(vid, cid, code_id)},{self.value(code_id, value)},"
                     f"{start_frame},{end_frame},{start},{end},{duration},{start_tc},{end_tc},"
-                    f"{text(spoken(start_s, end_s))},{text(note)},{self.source(source)},"
+                    f"{text(spoken(start_s, end_s))},{version},{text(note)},{self.source(source)},"
                     f"{created},{updated},{uid}"
                 )
 
     def clip_values(self, sel: Selection) -> Iterator[str]:
-        no_times_words_note_source = "," * 10
+        no_times_words_note_source = "," * 11
         for vid, cid, code_id, value, created, updated, uid in self.conn.execute(_clip_query(sel)):
             yield (
                 f",{self.head(vid, cid, code_id)},{self.value(code_id, value)},"
