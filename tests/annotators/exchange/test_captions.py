@@ -1,0 +1,114 @@
+"""Caption files (SRT, WebVTT with YouTube word timing) read as transcripts."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotators.errors import ExportError
+from annotators.exchange.captions import caption_format, read_captions
+
+SUBS = Path("/work/shared/formats/subs")
+SRT, VTT = SUBS / "webvttpy_sample.srt", SUBS / "webvttpy_youtube_dl.vtt"
+
+
+def test_srt_cues_become_segments_with_words_spread_inside_each_cue() -> None:
+    result = read_captions(SRT)
+    assert [(s.start, s.end, s.text) for s in result.segments][:2] == [
+        (0.5, 7.0, " Caption text #1"),
+        (7.0, 11.89, " Caption text #2"),
+    ]
+    assert len(result.segments) == 5
+    for segment in result.segments:
+        words = segment.words
+        assert [w.text for w in words] == [" Caption", " text", f" #{words[-1].text[-1]}"]
+        assert words[0].start == segment.start and words[-1].end == pytest.approx(segment.end)
+        assert all(a.end == pytest.approx(b.start) for a, b in zip(words, words[1:]))
+        # longer words get more of the cue
+        assert words[0].end - words[0].start > words[1].end - words[1].start
+
+
+def test_provenance_names_the_file_its_format_and_hash() -> None:
+    result = read_captions(SRT)
+    assert result.provenance.engine == "imported"
+    assert result.provenance.settings == {
+        "source_file": "webvttpy_sample.srt",
+        "format": "subrip",
+        "sha256": hashlib.sha256(SRT.read_bytes()).hexdigest(),
+    }
+    assert result.status == "ok" and result.audio_s == 23.88
+
+
+def test_youtube_word_timed_cues_give_word_times_and_no_repeats() -> None:
+    result = read_captions(VTT)
+    assert result.language == "en"
+    assert result.text == "yeah what this will happen is I'm telling"
+    words = {w.text.strip(): (w.start, w.end) for w in result.words}
+    assert words["this"] == (304.08, 304.199)  # first word: from the cue start
+    assert words["will"] == (304.199, 304.379)
+    assert words["I'm"] == (304.86, 305.069)
+    assert words["telling"] == (305.069, 305.069)  # its timestamp is the cue end
+
+
+def test_styling_tags_and_voice_spans_are_removed(tmp_path: Path) -> None:
+    path = tmp_path / "styled.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ana><i>Hello</i> <b>there</b></v>\n",
+        encoding="utf-8",
+    )
+    assert read_captions(path).text == "Hello there"
+
+
+def test_format_detection() -> None:
+    assert caption_format(SRT) == "srt" and caption_format(VTT) == "vtt"
+    assert caption_format(Path("/work/shared/formats/boris/boris_test.boris")) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WEBVTT\n\n00:00:02.000 --> 00:00:01.000\nbackwards\n",
+        "WEBVTT\n\n00:00:61.000 --> 00:00:62.000\nbad seconds\n",
+        "not a caption file at all",
+    ],
+)
+def test_bad_timestamps_raise_export_error_naming_the_file(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "bad.vtt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExportError, match="bad.vtt"):
+        read_captions(path)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.builds(
+            lambda head, body: (head + body).encode("utf-8", "surrogatepass"),
+            st.sampled_from(["WEBVTT\n\n", "1\n", ""]),
+            st.text(alphabet="0123456789:.,-> \nabc<>/", max_size=200),
+        ),
+        st.sampled_from([VTT.read_bytes(), SRT.read_bytes()]).flatmap(
+            lambda full: st.integers(0, len(full)).map(lambda n: full[:n])
+        ),
+    ),
+    suffix=st.sampled_from([".srt", ".vtt"]),
+)
+def test_hostile_caption_files_give_export_error_or_a_transcript(
+    tmp_path: Path, data: bytes, suffix: str
+) -> None:
+    path = tmp_path / f"x{suffix}"
+    path.write_bytes(data)
+    try:
+        result = read_captions(path)
+    except ExportError as error:
+        assert "x" + suffix in str(error)
+        return
+    for word in result.words:
+        assert word.start <= word.end
