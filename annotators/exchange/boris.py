@@ -222,13 +222,16 @@ def _modifier_values(
         return "text", ()
     names = [_text(m.get("name")) or f"modifier {i + 1}" for i, m in enumerate(sets)]
     options = tuple(
-        Option(
-            "|".join(combo),
-            combo[0] if len(combo) == 1 else ", ".join(f"{n}: {v}" for n, v in zip(names, combo)),
-        )
-        for combo in itertools.product(*choices)
+        Option("|".join(combo), _combo_label(names, combo)) for combo in itertools.product(*choices)
     )
     return "nominal", options
+
+
+def _combo_label(names: list[str], combo: tuple[str, ...]) -> str:
+    """``m1`` for one modifier set, ``modif #1: m1, modif #2: n2`` for several."""
+    if len(combo) == 1:
+        return combo[0]
+    return ", ".join(f"{name}: {value}" for name, value in zip(names, combo, strict=True))
 
 
 def _strip_key(value: str) -> str:
@@ -363,7 +366,7 @@ def _paired(
             result.problems.append(f"observation {obs_id!r}: event {index} has no valid time")
             continue
         rows.append((time, index, row))
-    for time, index, row in sorted(rows, key=lambda r: (r[0], r[1])):
+    for time, _index, row in sorted(rows, key=lambda r: (r[0], r[1])):
         subject, name = _text(row[1]), _text(row[2])
         modifiers = _text(row[3]) if len(row) > 3 else ""
         comment = _text(row[4]) if len(row) > 4 else ""
