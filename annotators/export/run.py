@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from annotators.project import Project
 
 TABLE_FORMATS: tuple[str, ...] = ("csv-long", "csv-wide")
-FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS)
+# ELAN and REFI-QDA, written by annotators.exchange (imported when used)
+EXCHANGE_FORMATS: tuple[str, ...] = ("eaf", "qdpx", "qdc")
+FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS, *EXCHANGE_FORMATS)
 
 
 def export_job(
@@ -38,6 +40,10 @@ def export_job(
     others write.
     """
     out = Path(out).expanduser()
+    if fmt in EXCHANGE_FORMATS:
+        from annotators.exchange import export_job as exchange_job
+
+        return (yield from exchange_job(project, fmt, out, flt))
     with project.session() as session:
         # One read snapshot for the whole export: what the app commits meanwhile neither shows
         # up half-way nor misses the names and codes loaded at the start. (pysqlite itself
