@@ -20,7 +20,11 @@ from annotators.errors import ExportError
 from .plan import ImportPlan
 
 # Modules that register formats when imported (add yours here).
-FORMAT_MODULES = ("annotators.exchange.eaf",)
+FORMAT_MODULES = (
+    "annotators.exchange.eaf",
+    # BORIS, captions, SPSS/Stata, Praat (helper e2)
+    "annotators.exchange.boris",
+)
 
 
 @dataclass(frozen=True)

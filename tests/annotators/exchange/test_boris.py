@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from annotators.errors import ExportError
-from annotators.exchange.boris import parse_boris, read_boris
+from annotators.exchange import detect_format, export_job, import_file
+from annotators.exchange.boris_read import parse_boris, read_boris
+from annotators.export import ExportFilter
+from annotators.jobs import run_job
+from annotators.project import Project
+from annotators.store.models import Annotation, Code, Coder, Video
 
-BORIS_TEST = Path("/work/shared/formats/boris/boris_test.boris")
+from .conftest import FORMATS, digest, times25
+
+BORIS_DIR = FORMATS / "boris"
+BORIS_TEST = BORIS_DIR / "boris_test.boris"
 V180, V360 = "video_test_25fps_180s.mp4", "video_test_25fps_360s.mp4"
 
 
@@ -76,9 +87,10 @@ def test_independent_variables_become_clip_values() -> None:
     assert obs1 == {(V360, "a"): "12", (V360, "b"): "text value for b", (V360, "c"): "111"}
 
 
-def test_live_observations_are_reported_unless_a_video_is_given() -> None:
+def test_live_observations_keep_a_placeholder_media_unless_a_video_is_given() -> None:
     parsed = read_boris(BORIS_TEST)
-    assert any("'live'" in p and "give --video" in p for p in parsed.problems)
+    live = [e for e in parsed.events if e.observation == "live"]
+    assert live and {e.media for e in live} == {"(no media: observation live)"}
     forced = read_boris(BORIS_TEST, media_override="clip.mp4")
     live = [e for e in forced.events if e.observation == "live"]
     assert live and {e.media for e in live} == {"clip.mp4"}
@@ -117,3 +129,133 @@ def test_unreadable_files_raise_one_export_error(tmp_path: Path, content: bytes)
     path.write_bytes(content)
     with pytest.raises(ExportError, match="bad.boris"):
         read_boris(path)
+
+
+# --- through the registry into a project, and BORIS's TSV layouts back out -----------------
+
+
+def _boris_project(tmp_path: Path) -> Project:
+    """A project holding (synthetic rows of) the two 25 fps videos BORIS's test project codes."""
+    project = Project.create(tmp_path / "boris.storyframe")
+    with project.session() as session:
+        for name, duration in ((V180, 179.96), (V360, 359.96)):
+            session.add(
+                Video(
+                    path=name,
+                    file_name=name,
+                    content_hash=hashlib.sha256(name.encode()).hexdigest(),
+                    size_bytes=1,
+                    duration_s=duration,
+                    frame_count=round(duration * 25),
+                    fps=25.0,
+                    width=2,
+                    height=2,
+                )  # fmt: skip
+            )
+        session.commit()
+    return project
+
+
+@pytest.fixture
+def boris_project(tmp_path: Path) -> Iterator[Project]:
+    project = _boris_project(tmp_path)
+    yield project
+    project.close()
+
+
+def _import(project: Project, **options: object):  # noqa: ANN202
+    return run_job(import_file(project, BORIS_TEST, times=times25, **options))
+
+
+def test_detected_and_imported_through_the_registry(boris_project: Project) -> None:
+    assert detect_format(BORIS_TEST).name == "boris"
+    before = digest(boris_project)
+    preview = _import(boris_project, dry_run=True)
+    assert digest(boris_project) == before  # a dry run changes nothing
+    result = _import(boris_project, coder="ana")
+    assert (result.annotations, result.clip_values) == (preview.annotations, preview.clip_values)
+    assert result.annotations == 33 and "boris_test" in result.new_codes
+    assert any("(no media: observation live)" in p for p in result.problems)
+    with boris_project.session() as session:
+        codes = {c.key: c for c in session.exec(select(Code))}
+        assert codes["s"].parent_id == codes["boris_test"].id  # in the file's own category
+        rows = session.exec(
+            select(Annotation)
+            .join(Video)
+            .where(Video.file_name == V360, Annotation.code_id == codes["s"].id)
+        ).all()
+        coders = set(session.exec(select(Coder.name)).all())
+    assert coders == {"ana"}
+    # observation #1's first state event 3.3-7.75 s: frames from the frame table (25 fps)
+    first = min(rows, key=lambda row: row.start_s)
+    assert (first.start_frame, first.end_frame) == (82, 193)
+    assert first.note == "subject: subject1"
+
+
+def test_importing_twice_adds_nothing(boris_project: Project) -> None:
+    _import(boris_project)
+    again = _import(boris_project)
+    assert again.annotations == 0 and again.duplicates >= 33
+
+
+def test_video_option_places_live_observations(boris_project: Project) -> None:
+    result = _import(boris_project, video=V360, dry_run=True)
+    assert not any("no media" in p for p in result.problems)
+    assert result.annotations > 33
+
+
+def test_aggregated_export_has_borises_columns_and_values(
+    boris_project: Project, tmp_path: Path
+) -> None:
+    _import(boris_project)
+    out = tmp_path / "aggregated.tsv"
+    run_job(export_job(boris_project, "boris-aggregated", out))
+    theirs = _tsv(BORIS_DIR / "boris_test_export_aggregated_events_test_full_1.tsv")
+    ours = _tsv(out)
+    fixed = [c for c in theirs[0] if c not in ("a", "b", "c")]
+    assert [c for c in ours[0] if c in fixed] == fixed  # same columns, same order
+    assert {"a", "b", "c"} <= set(ours[0])
+    head = dict(zip(ours[0], zip(*ours[1:], strict=True), strict=True))
+    # BORIS's own rows for the 180 s file of observation #2 against ours (times on frames)
+    their_rows = [dict(zip(theirs[0], row, strict=True)) for row in theirs[1:]]
+    expected = [r for r in their_rows if r["Media file"] == V180]
+    got = [
+        dict(zip(ours[0], row, strict=True))
+        for row in ours[1:]
+        if row[ours[0].index("Media file")] == V180 and row[ours[0].index("Behavior")] in "sp"
+    ]
+    assert [(r["Behavior"], r["Behavior type"]) for r in got] == [
+        (r["Behavior"], r["Behavior type"]) for r in expected
+    ]
+    for mine, boris in zip(got, expected, strict=True):
+        assert float(mine["Start (s)"]) == pytest.approx(float(boris["Start (s)"]), abs=0.04)
+        assert (mine["Duration (s)"] == "NA") == (boris["Duration (s)"] == "NA")
+    assert set(head["Behavioral category"]) == {"BORIS: test"}
+
+
+def test_tabular_export_has_borises_layout(boris_project: Project, tmp_path: Path) -> None:
+    _import(boris_project)
+    out = tmp_path / "obs1.tsv"
+    run_job(export_job(boris_project, "boris-tsv", out, ExportFilter(videos=[V360])))
+    theirs = _tsv(BORIS_DIR / "boris_test_export_events_tabular.tsv")
+    ours = _tsv(out)
+    labels = [row[0] for row in theirs if row and row[0]]
+    ours_labels = [row[0] for row in ours if row and row[0]]
+    assert [x for x in ours_labels if x in labels[:9]] == labels[:9]  # the header block
+    header = next(row for row in ours if row[0] == "Time")
+    # exactly BORIS's columns: no event of this video carries a modifier
+    assert header == next(r for r in theirs if r[0] == "Time")
+    events = ours[ours.index(header) + 1 :]
+    statuses = [row[header.index("Status")] for row in events]
+    assert statuses.count("START") == statuses.count("STOP") > 0
+    # observation #1's first state: START 3.3 s, STOP 7.75 s on frames (3.28, 7.72)
+    starts = [(row[0], row[header.index("Subject")]) for row in events if row[-1] == "START"]
+    assert ("3.280", "subject1") in starts
+    with_modifiers = tmp_path / "modifiers.tsv"
+    run_job(export_job(boris_project, "boris-tsv", with_modifiers, ExportFilter(videos=[V180])))
+    header = next(row for row in _tsv(with_modifiers) if row[0] == "Time")
+    assert header.index("Modifiers") == header.index("Behavioral category") + 1
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
