@@ -24,6 +24,7 @@ FORMAT_MODULES = (
     "annotators.exchange.eaf",
     # BORIS, captions, SPSS/Stata, Praat (helper e2)
     "annotators.exchange.boris",
+    "annotators.exchange.subtitles",
 )
 
 

@@ -8,11 +8,20 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import select
 
-from annotators.errors import ExportError
+from annotators.errors import ExportError, StoryframeError
+from annotators.exchange import detect_format, import_file
 from annotators.exchange.captions import caption_format, read_captions
+from annotators.export import ExportFilter, export
+from annotators.jobs import run_job
+from annotators.project import Project
+from annotators.store.models import Transcript, Video
+from annotators.transcribe import current_transcript, transcript_versions, transcript_words
 
-SUBS = Path("/work/shared/formats/subs")
+from .conftest import FORMATS, Coded, digest
+
+SUBS = FORMATS / "subs"
 SRT, VTT = SUBS / "webvttpy_sample.srt", SUBS / "webvttpy_youtube_dl.vtt"
 
 
@@ -112,3 +121,70 @@ def test_hostile_caption_files_give_export_error_or_a_transcript(
         return
     for word in result.words:
         assert word.start <= word.end
+
+
+# --- imported into a project as the clip's current transcript ------------------------------
+
+
+def _transcripts(project: Project, name: str) -> tuple[Transcript | None, list[Transcript]]:
+    with project.session() as session:
+        video = session.exec(select(Video).where(Video.file_name == name)).one()
+        return current_transcript(session, video.id), transcript_versions(session, video.id)
+
+
+def test_caption_becomes_the_current_transcript_and_the_old_one_is_kept(
+    coded: Coded, tmp_path: Path
+) -> None:
+    named = tmp_path / "a.mp4.srt"  # names its clip
+    named.write_bytes(SRT.read_bytes())
+    assert detect_format(named).name == "srt"
+    result = run_job(import_file(coded.project, named))
+    assert result.transcripts == 1
+    current, versions = _transcripts(coded.project, "a.mp4")
+    assert current is not None and current.engine == "imported"
+    assert current.settings["sha256"] == hashlib.sha256(SRT.read_bytes()).hexdigest()
+    assert current.text.startswith("Caption text #1")
+    assert [v.engine for v in versions] == ["imported", "test"]  # the Whisper-like one kept
+    with coded.project.session() as session:
+        words = transcript_words(session, current.id)
+    assert len(words) == 15 and words[0].text == " Caption" and words[0].start_s == 0.5
+
+
+def test_video_option_and_dry_run(coded: Coded) -> None:
+    before = digest(coded.project)
+    preview = run_job(import_file(coded.project, VTT, video="b.mp4", dry_run=True))
+    assert preview.transcripts == 1 and digest(coded.project) == before
+    run_job(import_file(coded.project, VTT, video="b.mp4"))
+    current, _versions = _transcripts(coded.project, "b.mp4")
+    assert current is not None and current.language == "en"
+
+
+def test_unmatched_caption_is_reported_and_changes_nothing(coded: Coded) -> None:
+    before = digest(coded.project)
+    result = run_job(import_file(coded.project, SRT))  # "webvttpy_sample" is no clip
+    assert result.transcripts == 0
+    assert any("webvttpy_sample" in p and "--video" in p for p in result.problems)
+    assert digest(coded.project) == before
+
+
+def test_storyframes_own_vtt_export_reads_back(coded: Coded, tmp_path: Path) -> None:
+    out = tmp_path / "a.mp4.vtt"
+    export(coded.project, "vtt", out, ExportFilter(videos=["a.mp4"]))
+    result = read_captions(out)
+    assert result.text.replace(",", "") == "I lost my mum"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=200))
+def test_hostile_caption_import_leaves_the_project_unchanged(
+    coded: Coded, tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "a.mp4.vtt"
+    path.write_bytes(b"WEBVTT\n\n" + data)
+    before = digest(coded.project)
+    try:
+        run_job(import_file(coded.project, path))
+    except StoryframeError:
+        assert digest(coded.project) == before
