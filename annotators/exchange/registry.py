@@ -25,6 +25,8 @@ FORMAT_MODULES = (
     # BORIS, captions, SPSS/Stata, Praat (helper e2)
     "annotators.exchange.boris",
     "annotators.exchange.subtitles",
+    "annotators.exchange.stats",
+    "annotators.exchange.textgrid",
 )
 
 

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from annotators.project import Project
 
 # Export formats of this package (``storyframe export -f``); more register through formats().
-EXCHANGE_FORMATS: tuple[str, ...] = ("eaf", "qdpx", "qdc")
+EXCHANGE_FORMATS: tuple[str, ...] = (
+    "eaf", "qdpx", "qdc", "boris-tsv", "boris-aggregated", "sav", "dta", "textgrid",
+)  # fmt: skip
 
 
 def export_job(

@@ -26,9 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyreadstat
-
 from annotators.errors import ExportError
 from annotators.export.catalog import CodeInfo
 from annotators.export.csvio import Column, CsvOptions
@@ -37,9 +34,16 @@ from annotators.export.long import COLUMNS as LONG_COLUMNS
 from annotators.export.long import export_long
 from annotators.export.selection import ExportFilter
 from annotators.export.wide import wide_table
+from annotators.jobs import Job, Progress
+
+from .registry import Format, register
+from .writing import ExchangeExport
 
 if TYPE_CHECKING:
+    import pandas as pd
     from sqlmodel import Session
+
+    from annotators.project import Project
 
 STAT_FORMATS = ("sav", "dta")
 NUMERIC_KINDS = ("int", "seconds", "float")
@@ -176,6 +180,8 @@ def _wide_variables(columns: list[Column], codes: list[CodeInfo]) -> list[_Varia
 
 def _frame(variables: list[_Variable], rows: Iterable[list[Any]], path: Path) -> pd.DataFrame:
     """The rows as a DataFrame: numeric columns as floats (NaN = missing), text as str."""
+    import pandas as pd  # here: the format registry loads this module, pandas only on use
+
     data: dict[str, list[Any]] = {v.column.name: [] for v in variables}
     for row in rows:
         for variable, cell in zip(variables, row, strict=True):
@@ -227,6 +233,8 @@ def _long_variables() -> list[_Variable]:
 
 def _write(fmt: str, frame: pd.DataFrame, variables: list[_Variable], path: Path) -> dict:
     """Write ``frame`` with legal names and labels; return the renamed columns."""
+    import pyreadstat  # here: the format registry loads this module, pyreadstat only on use
+
     namer, taken = NAMERS[fmt], set()
     names = {v.column.name: namer(v.column.name, taken) for v in variables}
     renamed = {old: new for old, new in names.items() if old != new}
@@ -287,3 +295,40 @@ def export_stats(
         path.unlink(missing_ok=True)  # both tables or neither
         raise
     return StatsExport(path, len(rows), target, len(long_rows), renamed)
+
+
+def _stats_job(fmt: str):  # noqa: ANN202 (a Format.export callable)
+    def job(
+        project: Project,
+        out: Path,
+        flt: ExportFilter | None = None,
+        times: object = None,
+    ) -> Job[ExchangeExport]:
+        """Job writing the wide table to ``out`` and the long one beside it."""
+        yield Progress(0, 1, "reading")
+        with project.session() as session:
+            session.connection().exec_driver_sql("BEGIN")  # one snapshot for both tables
+            done = export_stats(session, fmt, out, flt)
+        yield Progress(1, 1, "done")
+        result = ExchangeExport(fmt, files=[done.path, done.long_path], notes=[NOT_CARRIED])
+        result.annotations = done.long_rows
+        if done.renamed:
+            renamed = ", ".join(f"{old} -> {new}" for old, new in list(done.renamed.items())[:10])
+            result.notes.append(f"variable names changed to be legal: {renamed}")
+        return result
+
+    return job
+
+
+NOT_CARRIED = (
+    "one row per video x coder (wide) and per annotation or clip value (long); listed text "
+    "values are numbered 1, 2... with value labels"
+)
+SAV = register(
+    Format(name="sav", title="SPSS (.sav)", extensions=(".sav",),
+           detect=lambda path: False, export=_stats_job("sav"))
+)  # fmt: skip
+DTA = register(
+    Format(name="dta", title="Stata (.dta)", extensions=(".dta",),
+           detect=lambda path: False, export=_stats_job("dta"))
+)  # fmt: skip

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 TABLE_FORMATS: tuple[str, ...] = ("csv-long", "csv-wide")
 # ELAN and REFI-QDA, written by annotators.exchange (imported when used)
-EXCHANGE_FORMATS: tuple[str, ...] = ("eaf", "qdpx", "qdc")
+EXCHANGE_FORMATS: tuple[str, ...] = (
+    "eaf", "qdpx", "qdc", "boris-tsv", "boris-aggregated", "sav", "dta", "textgrid",
+)  # fmt: skip
 FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS, *EXCHANGE_FORMATS)
 
 
