@@ -20,7 +20,7 @@ from annotators.errors import ExportError
 from .plan import ImportPlan
 
 # Modules that register formats when imported (add yours here).
-FORMAT_MODULES = ("annotators.exchange.eaf",)
+FORMAT_MODULES = ("annotators.exchange.eaf", "annotators.exchange.refi")
 
 
 @dataclass(frozen=True)
