@@ -201,7 +201,11 @@ class _Applier:
         self.result.annotations = len(outcome.ids)
 
     def _resolver(self) -> Callable[[Video], FrameTimes]:
-        tables = {clip.video.id: clip.table for clip in self.clips.values() if clip and clip.table}
+        tables = {
+            clip.video.id: clip.table
+            for clip in self.clips.values()
+            if clip and clip.table is not None
+        }
         return lambda video: tables[video.id]
 
     def _existing_annotations(self) -> set[tuple]:

@@ -25,6 +25,7 @@ from .plan import AnnotationDraft, CodeDraft, ImportPlan, VideoRef
 from .safexml import parse_xml_file
 
 HASH_PROPERTY = "storyframe:content_sha256"
+CODE_PROPERTY = "storyframe:code"  # "key=...; kind=...; type=...; label=..." per code
 _LANE = re.compile(r" \(\d+\)$")
 MAX_REF_DEPTH = 20
 
@@ -53,10 +54,21 @@ def read_eaf(path: Path, *, coder: str | None = None) -> ImportPlan:
         for lt in root.iterfind("LINGUISTIC_TYPE")
     }
     reader = _TierReader(path, plan, video, origin_s, slots, coder or root.get("AUTHOR") or "")
+    reader.described = _described_codes(header)
     reader.index(root)
     for tier in root.iterfind("TIER"):
         reader.tier(tier, vocabularies.get(types.get(tier.get("LINGUISTIC_TYPE_REF", "")) or ""))
     return plan
+
+
+def _described_codes(header: etree._Element) -> dict[str, dict[str, str]]:
+    """Storyframe's code properties (written by its EAF export) by code key."""
+    found: dict[str, dict[str, str]] = {}
+    for prop in header.iterfind("PROPERTY"):
+        if prop.get("NAME") == CODE_PROPERTY and prop.text:
+            fields = dict(p.split("=", 1) for p in prop.text.split("; ") if "=" in p)
+            found[fields.get("key", "")] = fields
+    return found
 
 
 def _one(path: Path, parent: etree._Element, tag: str) -> etree._Element:
@@ -159,6 +171,7 @@ class _TierReader:
         self.taken: set[str] = set()
         self.category = key_from_name(f"elan {path.stem}", self.taken)
         self.category_added = False
+        self.described: dict[str, dict[str, str]] = {}
 
     def index(self, root: etree._Element) -> None:
         """Remember every annotation's slots or parent first (parents may come later)."""
@@ -196,9 +209,15 @@ class _TierReader:
         options = tuple(vocabulary.entries.values()) if vocabulary else ()
         has_values = any(d.value for d in drafts)
         value_type = "nominal" if options else ("text" if has_values else "presence")
+        described = self.described.get(key, {})
+        kind = described.get("kind") if described.get("kind") in ("point", "interval") else None
+        given = described.get("type", "")
+        if (given in ("nominal", "ordinal")) == bool(options) and given:
+            value_type = given
         self.plan.codes.append(
-            CodeDraft(key, label or key, "interval", value_type, options, self.category)
-        )
+            CodeDraft(key, described.get("label") or label or key, kind or "interval",
+                      value_type, options, self.category)
+        )  # fmt: skip
 
     def _annotation(
         self,

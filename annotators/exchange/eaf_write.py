@@ -21,7 +21,7 @@ from lxml import etree
 
 from annotators.export.catalog import CodeInfo, VideoInfo
 
-from .eaf_read import HASH_PROPERTY
+from .eaf_read import CODE_PROPERTY, HASH_PROPERTY
 from .source import ExportData
 from .writing import FrameEnds
 
@@ -43,7 +43,7 @@ def eaf_bytes(
          f"{{{XSI}}}noNamespaceSchemaLocation": "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"},
         nsmap={"xsi": XSI},
     )  # fmt: skip
-    _header(root, video, media_path, out, len(rows))
+    _header(root, video, media_path, out, len(rows), codes)
     spans = [_span(row, ends) for row in rows]
     slot_ids = _time_order(root, spans)
     tiers = _tiers(codes, rows, spans, data.coders)
@@ -64,7 +64,9 @@ def eaf_bytes(
     return text, len(rows)
 
 
-def _header(root: Any, video: VideoInfo, media: Path, out: Path, count: int) -> None:
+def _header(
+    root: Any, video: VideoInfo, media: Path, out: Path, count: int, codes: list[CodeInfo]
+) -> None:
     header = etree.SubElement(root, "HEADER", MEDIA_FILE="", TIME_UNITS="milliseconds")
     relative = os.path.relpath(media, out.parent).replace(os.sep, "/")
     mime = mimetypes.guess_type(video.file_name)[0] or "video/mp4"
@@ -77,6 +79,10 @@ def _header(root: Any, video: VideoInfo, media: Path, out: Path, count: int) -> 
     )
     etree.SubElement(header, "PROPERTY", NAME=HASH_PROPERTY).text = video.content_hash
     etree.SubElement(header, "PROPERTY", NAME="lastUsedAnnotationId").text = str(count)
+    for code in codes:  # what a tier cannot say: point or interval code, its label
+        etree.SubElement(
+            header, "PROPERTY", NAME=CODE_PROPERTY
+        ).text = f"key={code.key}; kind={code.kind}; type={code.value_type}; label={code.label}"
 
 
 def _span(row: dict[str, Any], ends: FrameEnds) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from .plan import ImportPlan
 # Modules that register formats when imported (add yours here).
 FORMAT_MODULES = (
     "annotators.exchange.eaf",
+    "annotators.exchange.refi",
     # BORIS, captions, SPSS/Stata, Praat (helper e2)
     "annotators.exchange.boris",
     "annotators.exchange.subtitles",

@@ -7,6 +7,7 @@ parsing happens.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -15,6 +16,8 @@ from annotators.errors import ExportError
 
 # The largest XML document read (a 1-hour ELAN file with dense tiers is a few MB).
 MAX_XML_BYTES = 200 * 1024 * 1024
+# A raw "<!DOCTYPE" can only be a document type declaration (or sit in a comment or CDATA).
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 def safe_parser() -> etree.XMLParser:
@@ -36,6 +39,10 @@ def parse_xml_bytes(data: bytes, source: str) -> etree._Element:
         raise ExportError(f"{source}: {len(data)} bytes is too large for an XML file")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    doctype = _DOCTYPE.search(data)
+    if doctype is not None:
+        line = data.count(b"\n", 0, doctype.start()) + 1
+        raise ExportError(f"{source}: line {line}: a DOCTYPE is not allowed (entities are refused)")
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:

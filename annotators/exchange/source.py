@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from annotators.export.catalog import CodeInfo, VideoInfo, load_coders, load_codes, load_videos
 from annotators.export.selection import ExportFilter, Selection, resolve
-from annotators.store.models import Annotation, ClipValue
+from annotators.store.models import Annotation, ClipValue, Code
 
 from .codes import target_codebook
 
@@ -29,6 +29,7 @@ class ExportData:
     clip_values: list[dict[str, Any]]
     selection: Selection
     codebook_id: int | None
+    colors: dict[int, str]  # code id -> "#rrggbb" for codes that have a colour
 
     def selected_videos(self) -> list[VideoInfo]:
         """The videos of the selection in id order (all when no video filter was given)."""
@@ -55,8 +56,16 @@ def load_export(session: Session, flt: ExportFilter | None) -> ExportData:
     annotations = _rows(session, selection, Annotation)
     clip_values = _rows(session, selection, ClipValue)
     book = target_codebook(session)
+    colors = {i: c for i, c in session.exec(select(Code.id, Code.color)) if c}
     return ExportData(
-        codes, videos, coders, annotations, clip_values, selection, book.id if book else None
+        codes,
+        videos,
+        coders,
+        annotations,
+        clip_values,
+        selection,
+        book.id if book else None,
+        colors,
     )
 
 
