@@ -110,18 +110,16 @@ def spss_name(name: str, taken: set[str]) -> str:
     return _unique(legal, taken, _bytes_limit(64))
 
 
-def stata_name(name: str, taken: set[str]) -> str:
-    """A legal, unique Stata variable name: ``[A-Za-z_][A-Za-z0-9_]*``, at most 32 chars,
-    not a reserved word (nor ``str1``...``str2045``)."""
+def stata_name(name: str, taken: set[str], size: int = 32) -> str:
+    """A legal, unique Stata variable name: ``[A-Za-z_][A-Za-z0-9_]*``, at most ``size``
+    (32) chars, not a reserved word (nor ``str1``...``str2045``). Variables with value
+    labels get 31: readstat names their label set after them and allows 31 there."""
     legal = re.sub(r"[^A-Za-z0-9_]", "_", name) or "v"
     if legal[0].isdigit():
         legal = "v" + legal
     if legal in STATA_RESERVED or re.fullmatch(r"str\d+", legal):
         legal += "_v"
-    return _unique(legal, taken, lambda text: text[:32])
-
-
-NAMERS = {"sav": spss_name, "dta": stata_name}
+    return _unique(legal, taken, lambda text: text[:size])
 
 
 # --- the tables ---------------------------------------------------------------------------
@@ -235,8 +233,15 @@ def _write(fmt: str, frame: pd.DataFrame, variables: list[_Variable], path: Path
     """Write ``frame`` with legal names and labels; return the renamed columns."""
     import pyreadstat  # here: the format registry loads this module, pyreadstat only on use
 
-    namer, taken = NAMERS[fmt], set()
-    names = {v.column.name: namer(v.column.name, taken) for v in variables}
+    taken: set[str] = set()
+    names = {
+        v.column.name: (
+            spss_name(v.column.name, taken)
+            if fmt == "sav"
+            else stata_name(v.column.name, taken, 31 if v.value_labels else 32)
+        )
+        for v in variables
+    }
     renamed = {old: new for old, new in names.items() if old != new}
     labels = {
         names[v.column.name]: (
@@ -275,12 +280,19 @@ def export_stats(
 ) -> StatsExport:
     """Write the wide table to ``path`` and the long one to :func:`long_path` as ``fmt``.
 
+    ``path`` gets the format's suffix when it has another one; a folder gets
+    ``storyframe_wide.<fmt>`` inside it.
+
     Raises :class:`ExportError` for an unknown format, unknown filter names or an unwritable
     path; a failed export leaves no partial file.
     """
     if fmt not in STAT_FORMATS:
         raise ExportError(f"unknown statistics format {fmt!r} (one of {', '.join(STAT_FORMATS)})")
     path = Path(path)
+    if path.is_dir():
+        path = path / f"storyframe_wide.{fmt}"
+    elif path.suffix.lower() != f".{fmt}":
+        path = path.with_name(f"{path.name}.{fmt}")
     wide = wide_table(session, flt)
     rows = list(wide.rows)
     variables = _wide_variables(wide.columns, wide.codes)

@@ -136,3 +136,40 @@ def test_names_are_legal_and_unique_for_each_format(names: list[str]) -> None:
         assert name.upper() not in {"ALL", "AND", "BY", "TO", "WITH", "NOT", "OR"}
     for name in stata:
         assert len(name) <= 32 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name)
+
+
+def test_long_code_keys_get_legal_names_with_their_labels(
+    coded: Coded, tmp_path: Path, fmt: str
+) -> None:
+    from sqlmodel import select
+
+    from annotators.store.models import Code
+
+    long_key = "a_very_long_code_key_that_no_statistics_package_accepts_as_it_is"
+    with coded.project.session() as session:
+        donate = session.exec(select(Code).where(Code.key == "donate")).one()
+        donate.key = long_key
+        session.commit()
+        result = export_stats(session, fmt, tmp_path / "out")  # suffix added
+    assert result.path.name == f"out.{fmt}"
+    frame, meta = _read(result.path)
+    renamed = {old: new for old, new in result.renamed.items() if old.startswith(long_key)}
+    assert len(renamed) == 4 and len(set(renamed.values())) == 4
+    present = renamed[f"{long_key}_present"]
+    assert meta.column_names_to_labels[present].startswith(f"{long_key}_present: Donate")
+    assert meta.variable_value_labels[present] == {0: "absent", 1: "present"}
+    assert list(frame[renamed[f"{long_key}_count"]]) == [1.0, 1.0, 0.0]  # a: alice, bob; b: bob
+
+
+def test_cli_writes_both_tables(coded: Coded, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from annotators.cli import _load_commands
+    from annotators.cli.app import app
+
+    _load_commands()
+    out = tmp_path / "study.dta"
+    run = CliRunner().invoke(app, ["export", str(coded.project.path), "-f", "dta", "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    assert out.exists() and (tmp_path / "study_long.dta").exists()
+    assert "study_long.dta" in run.output
