@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
-from annotators.errors import ExportError
+from annotators.errors import ExportError, StoryframeError
 from annotators.exchange import detect_format, export_job, import_file
 from annotators.exchange.boris_read import parse_boris, read_boris
 from annotators.export import ExportFilter
@@ -259,3 +261,59 @@ def test_tabular_export_has_borises_layout(boris_project: Project, tmp_path: Pat
 
 def _tsv(path: Path) -> list[list[str]]:
     return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# --- hostile files -------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _import_or_refuse(project: Project, path: Path) -> None:
+    """Import ``path``: a project error leaves the project unchanged, anything else is a bug."""
+    before = digest(project)
+    try:
+        run_job(import_file(project, path, times=times25))
+    except StoryframeError as error:
+        assert digest(project) == before
+        assert "\n" not in str(error)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    content=st.one_of(
+        st.binary(max_size=300),
+        st.integers(1, len(BORIS_TEST.read_bytes()) - 1).map(lambda n: BORIS_TEST.read_bytes()[:n]),
+    )
+)
+def test_random_and_truncated_files_are_refused_cleanly(
+    boris_project: Project, tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "hostile.boris"
+    path.write_bytes(content)
+    _import_or_refuse(boris_project, path)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    event=st.lists(JSON_VALUES, max_size=7),
+    where=st.sampled_from(["events", "time offset", "media_info", "file", "independent_variables"]),
+)
+def test_mangled_observations_never_crash(
+    boris_project: Project, tmp_path: Path, boris_data: dict, event: list, where: str
+) -> None:
+    """Bad timestamps, wrong types and missing fields: problems or project errors only."""
+    obs = dict(boris_data["observations"]["observation #1"])
+    obs[where] = [event, *obs["events"][:3]] if where == "events" else event
+    path = tmp_path / "mangled.boris"
+    path.write_text(json.dumps({**boris_data, "observations": {"o": obs}}), encoding="utf-8")
+    _import_or_refuse(boris_project, path)
