@@ -26,7 +26,10 @@ app.add_typer(exchange_app, name="exchange")
 def import_cmd(
     project: ProjectArg,
     file: Annotated[
-        Path, typer.Argument(help="An .eaf, .qdpx or .qdc file (detected by content).")
+        Path,
+        typer.Argument(
+            help="An .eaf, .qdpx, .qdc, .boris, .srt or .vtt file (detected by content)."
+        ),
     ],
     coder: Annotated[
         str | None, typer.Option(help="Attribute everything to this coder instead of the file's.")

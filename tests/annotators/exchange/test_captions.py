@@ -188,3 +188,29 @@ def test_hostile_caption_import_leaves_the_project_unchanged(
         run_job(import_file(coded.project, path))
     except StoryframeError:
         assert digest(coded.project) == before
+
+
+def test_cli_imports_a_caption_and_refuses_a_broken_one(coded: Coded, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from annotators.cli import main
+
+    project = str(coded.project.path)
+    coded.project.close()
+    broken = tmp_path / "broken.vtt"
+    broken.write_text("WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nbackwards\n", encoding="utf-8")
+    runner = CliRunner()
+    ok = runner.invoke(_app(), ["exchange", "import", project, str(VTT), "--video", "a.mp4"])
+    assert ok.exit_code == 0, ok.output
+    assert "1 transcript(s)" in ok.output
+    with pytest.raises(SystemExit) as exit_info:
+        main(["exchange", "import", project, str(broken)])
+    assert exit_info.value.code == 1
+
+
+def _app():  # noqa: ANN202
+    from annotators.cli import _load_commands
+    from annotators.cli.app import app
+
+    _load_commands()
+    return app
