@@ -317,3 +317,27 @@ def test_mangled_observations_never_crash(
     path = tmp_path / "mangled.boris"
     path.write_text(json.dumps({**boris_data, "observations": {"o": obs}}), encoding="utf-8")
     _import_or_refuse(boris_project, path)
+
+
+def test_frames_come_from_the_frame_table_not_time_times_fps(boris_project: Project) -> None:
+    """A variable-frame-rate table: frame i starts at 0.05 * i for the first 100 frames,
+    then every 0.02 s: observation #1's first state event (3.3-7.75 s) starts in the first
+    part and ends in the second."""
+
+    def vfr(frame: int) -> float:
+        return 0.05 * frame if frame <= 100 else 5.0 + 0.02 * (frame - 100)
+
+    result = run_job(import_file(boris_project, BORIS_TEST, times=lambda video: vfr))
+    assert result.annotations > 0
+    with boris_project.session() as session:
+        video = session.exec(select(Video).where(Video.file_name == V360)).one()
+        s_code = session.exec(select(Code).where(Code.key == "s")).one()
+        rows = session.exec(
+            select(Annotation).where(
+                Annotation.video_id == video.id, Annotation.code_id == s_code.id
+            )
+        ).all()
+    first = min(rows, key=lambda row: row.start_frame)
+    assert first.start_frame == 66 and first.start_s == pytest.approx(3.3)  # 3.3 / 0.05
+    # 7.75 s: 137.5 frames of 0.02 s after frame 100 (5.0 s); 7.75 * 25 fps would say 193
+    assert first.end_frame == 237 and first.end_s == pytest.approx(7.74)
