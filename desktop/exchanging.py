@@ -27,7 +27,13 @@ EXPORTS = {  # format -> (menu text, file dialog filter; None: a folder, one fil
     "eaf": ("ELAN, one .eaf per clip…", None),
     "qdpx": ("REFI-QDA project (.qdpx: MAXQDA, NVivo, ATLAS.ti)…", "REFI-QDA project (*.qdpx)"),
     "qdc": ("REFI-QDA codebook (.qdc)…", "REFI-QDA codebook (*.qdc)"),
+    "boris-tsv": ("BORIS tabular events, one .tsv per clip and coder…", None),
+    "boris-aggregated": ("BORIS aggregated events (.tsv)…", "BORIS aggregated events (*.tsv)"),
+    "sav": ("SPSS (.sav, wide table + long table)…", "SPSS data (*.sav)"),
+    "dta": ("Stata (.dta, wide table + long table)…", "Stata data (*.dta)"),
+    "textgrid": ("Praat TextGrid, one per clip…", None),
 }
+SUFFIXES = {"boris-aggregated": ".tsv"}  # file suffix when it is not ".<format>"
 # What the preview shows before "and N more" (the detailed text has them all).
 SHOWN_LINES = 12
 
@@ -122,7 +128,7 @@ def export_exchange(window: MainWindow, fmt: str) -> None:
     if dialog_filter is None:
         chosen = QFileDialog.getExistingDirectory(window, title.rstrip("…"), str(folder))
     else:
-        suggested = folder / f"{project.path.stem}.{fmt}"
+        suggested = folder / f"{project.path.stem}{SUFFIXES.get(fmt, '.' + fmt)}"
         chosen, _ = QFileDialog.getSaveFileName(
             window, title.rstrip("…"), str(suggested), dialog_filter
         )

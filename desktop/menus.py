@@ -63,7 +63,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["import_exchange"] = _action(
         window,
         project,
-        "Import f&rom other tools (ELAN, REFI-QDA…)…",
+        "Import f&rom other tools (ELAN, REFI-QDA, BORIS, captions…)…",
         lambda: exchanging.import_from(window),
     )
     project.addSeparator()
