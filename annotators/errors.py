@@ -31,3 +31,11 @@ class ExportError(StoryframeError):
 
 class CodingError(StoryframeError):
     """A coding operation is invalid (frame outside the clip, value not allowed by the code...)."""
+
+
+class ReliabilityError(StoryframeError):
+    """Agreement cannot be computed for the selection (unknown coder or code, no shared clip)."""
+
+
+class StudyError(StoryframeError):
+    """A study step is invalid (a sample already drawn, an incompatible coder file...)."""

@@ -21,7 +21,7 @@ from annotators.export import (
 )
 from annotators.project import Project
 
-from .app import ProjectArg, app, console, err_console, run_with_progress
+from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
 from .exchange_cmds import print_exchange_export
 
 annotations_app = typer.Typer(help="Annotations: import coded data.", no_args_is_help=True)
@@ -89,3 +89,5 @@ def import_cmd(
         err_console.print(
             f"{csv_file}:{skipped.line}: skipped: {skipped.reason}", markup=False, soft_wrap=True
         )
+    if report.skipped:
+        raise typer.Exit(EXIT_PARTIAL)

@@ -41,6 +41,8 @@ def _entry(code: CodeSpec) -> dict[str, Any]:
         entry["scale"] = [{"value": int(o.value), "label": o.label} for o in code.options]
     elif code.value_type == "nominal":
         entry["options"] = [_option(o) for o in code.options]
+    if code.level:
+        entry["level"] = code.level
     for name in ("definition", "include", "exclude"):
         if getattr(code, name):
             entry[name] = getattr(code, name)

@@ -20,6 +20,12 @@ VALUE_TYPES = ("presence", "nominal", "ordinal", "number", "text")
 # value types whose allowed values are listed (``options`` for nominal, ``scale`` for ordinal)
 LISTED_VALUE_TYPES = ("nominal", "ordinal")
 
+# Levels of measurement for reliability (``level:``), and those each value type allows: listed
+# nominal values have no order; ordinal scale values and numbers may be treated as any level.
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
+LEVELS_FOR = {"presence": ("nominal",), "nominal": ("nominal",), "ordinal": LEVELS,
+              "number": LEVELS, "text": ()}  # fmt: skip
+
 # A clip-level ``presence`` variable is a yes/no question; its stored values are fixed.
 PRESENCE_CLIP_OPTIONS = (("1", "yes"), ("0", "no"))
 
@@ -37,7 +43,8 @@ class CodeSpec:
     """A category (``kind == "category"``, may hold ``children``) or a code.
 
     ``key`` is the stable id; ``options`` are in codebook order (for ordinal codes this is
-    the scale order, low to high). ``line`` is where the entry starts in its YAML file
+    the scale order, low to high). ``level`` is the level of measurement for reliability
+    (``None``: the value type's default). ``line`` is where the entry starts in its YAML file
     (0 when it did not come from a file) and takes no part in equality.
     """
 
@@ -52,6 +59,7 @@ class CodeSpec:
     examples: tuple[str, ...] = ()
     shortcut: str | None = None
     color: str | None = None
+    level: str | None = None
     children: tuple[CodeSpec, ...] = ()
     line: int = field(default=0, compare=False)
 

@@ -337,6 +337,7 @@ def _fields(spec: CodeSpec) -> dict[str, Any]:
         "examples": list(spec.examples),
         "shortcut": spec.shortcut,
         "color": spec.color,
+        "level": spec.level,
     }
 
 
@@ -347,5 +348,6 @@ def _spec_of(row: Code, children: tuple[CodeSpec, ...]) -> CodeSpec:
         key=row.key, label=row.label, kind=row.kind, value_type=row.value_type,
         options=options if listed else (),
         definition=row.definition, include=row.include, exclude=row.exclude,
-        examples=tuple(row.examples), shortcut=row.shortcut, color=row.color, children=children,
+        examples=tuple(row.examples), shortcut=row.shortcut, color=row.color, level=row.level,
+        children=children,
     )  # fmt: skip
