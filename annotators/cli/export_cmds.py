@@ -22,7 +22,7 @@ from annotators.export import (
 from annotators.project import Project
 
 from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
-from .exchange_cmds import print_exchange_export
+from .exchange_cmds import ExchangeExport, print_exchange_export
 
 annotations_app = typer.Typer(help="Annotations: import coded data.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
@@ -53,7 +53,7 @@ def export_cmd(
     options = CsvOptions(bom=bom, formula_guard=formula_guard)
     with Project.open(project) as opened:
         result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")
-    if hasattr(result, "notes"):  # an exchange format (annotators.exchange)
+    if isinstance(result, ExchangeExport):  # ELAN, REFI-QDA... (annotators.exchange)
         print_exchange_export(result)
         return
     if isinstance(result, TableExport):

@@ -18,9 +18,6 @@ from .writing import ExchangeExport
 if TYPE_CHECKING:
     from annotators.project import Project
 
-# Export formats of this package (``storyframe export -f``); more register through formats().
-EXCHANGE_FORMATS: tuple[str, ...] = ("eaf", "qdpx", "qdc")
-
 
 def export_job(
     project: Project,
