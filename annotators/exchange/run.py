@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from annotators.coding.times import TimesResolver
 from annotators.errors import ExportError
+from annotators.export.run import EXCHANGE_FORMATS as EXCHANGE_FORMATS  # export -f names
 from annotators.export.selection import ExportFilter
 from annotators.jobs import Job, Progress
 
