@@ -35,3 +35,7 @@ class CodingError(StoryframeError):
 
 class ReliabilityError(StoryframeError):
     """Agreement cannot be computed for the selection (unknown coder or code, no shared clip)."""
+
+
+class StudyError(StoryframeError):
+    """A study step is invalid (a sample already drawn, an incompatible coder file...)."""

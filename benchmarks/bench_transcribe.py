@@ -16,6 +16,13 @@ of ``--batch`` distinct clips into a temporary project and transcribes them with
 
 Targets (issue 3): faster-whisper RTF <= 0.08, >= 4x faster than openai-whisper, peak memory
 <= 1.5 GB, batch of 20 clips loads the model once.
+
+The multilingual part (issue 15) runs the default engine (language detected per clip, tiny.en
+for English, the multilingual base model for the others) and plain faster-whisper on the base
+model (auto-detect as the library ships it) over the committed fixtures of
+``tests/data/languages`` plus the English one, and prints per clip: detected language, word
+error rate and RTF, with each engine's peak RSS. ``storyframe`` is also given the study's
+languages (``languages=...``), as a project that lists them would.
 """
 
 from __future__ import annotations
@@ -113,14 +120,69 @@ def child(engine_name: str, clip: Path, runs: int, threads: int) -> None:
     print(json.dumps(figures))
 
 
-def load_plain(threads: int) -> FasterWhisperEngine:
-    """The bundled model in one multi-threaded faster-whisper model that never cuts a clip."""
+def load_plain(threads: int, model: str | None = None) -> FasterWhisperEngine:
+    """``model`` (default the bundled tiny.en) in one multi-threaded faster-whisper model that
+    never cuts a clip."""
     from faster_whisper import WhisperModel
 
-    model = WhisperModel(
-        str(resolve_model(None).path), "cpu", compute_type="int8", cpu_threads=threads
-    )
-    return FasterWhisperEngine(model, "tiny.en", "cpu", "int8", workers=1)
+    ref = resolve_model(model)
+    loaded = WhisperModel(str(ref.path), "cpu", compute_type="int8", cpu_threads=threads)
+    return FasterWhisperEngine(loaded, ref.label, "cpu", "int8", workers=1)
+
+
+MULTILINGUAL_ENGINES = ("storyframe", "plain-base")
+
+
+def multilingual_child(engine_name: str, threads: int) -> None:
+    """Transcribe every language fixture with ``engine_name``; print one JSON line."""
+    from tests.annotators.transcribe.languages import LANGUAGES, clip, word_error_rate
+
+    engine = load_engine(cpu_threads=threads) if engine_name == "storyframe" else None
+    plain = load_plain(threads, "base") if engine is None else None
+    study = ("en", *LANGUAGES)
+    rows = []
+    for language in ("en", *LANGUAGES):
+        path = FIXTURE if language == "en" else clip(language)
+        audio = load_audio(path)
+        settings = TranscribeSettings(languages=study) if engine else TranscribeSettings()
+        result = (engine or plain).transcribe(audio, settings)
+        if language == "en":
+            import jiwer
+
+            from tests.annotators.transcribe.clips import normalise, reference_text
+
+            wer = jiwer.wer(normalise(reference_text()), normalise(result.text))
+        else:
+            wer = word_error_rate(language, result.text)
+        rows.append({"language": language, "detected": result.language, "wer": wer,
+                     "rtf": result.processing_s / result.audio_s,
+                     "model": result.provenance.model})  # fmt: skip
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"engine": engine_name, "rows": rows, "peak_mb": peak_mb}))
+
+
+def report_multilingual(threads: int) -> None:
+    """Both multilingual set-ups, each in a fresh subprocess, side by side per clip."""
+    figures = {}
+    for name in MULTILINGUAL_ENGINES:
+        command = [sys.executable, __file__, "--multilingual-child", name]
+        command += ["--threads", str(threads)]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        figures[name] = json.loads(output.strip().splitlines()[-1])
+    print("\nmultilingual fixtures (espeak-ng), language detected / WER / RTF:")
+    print(f"{'clip':5} " + " ".join(f"{name:>26}" for name in MULTILINGUAL_ENGINES))
+    rows = zip(*(figures[name]["rows"] for name in MULTILINGUAL_ENGINES), strict=True)
+    for cells in rows:
+        shown = [f"{c['detected']:>3} {c['wer']:6.1%} {c['rtf']:6.3f}".rjust(26) for c in cells]
+        print(f"{cells[0]['language']:5} " + " ".join(shown))
+    for name in MULTILINGUAL_ENGINES:
+        fig = figures[name]
+        right = sum(row["detected"] == row["language"] for row in fig["rows"])
+        print(
+            f"{name}: language right for {right}/{len(fig['rows'])} clips, "
+            f"mean RTF {np.mean([row['rtf'] for row in fig['rows']]):.3f}, "
+            f"peak {fig['peak_mb']:.0f} MB"
+        )
 
 
 def measure(engine_name: str, clip: Path, runs: int, threads: int) -> dict:
@@ -176,10 +238,11 @@ def batch(count: int, speech: np.ndarray, folder: Path) -> None:
         started = time.perf_counter()
         report = run_job(transcribe_project(project))
         total_s = time.perf_counter() - started
+    loads = {name: constructed.count(name) for name in sorted(set(constructed))}
     print(
         f"batch: {len(report.transcribed)} clips, {report.audio_s:.0f} s audio in {total_s:.1f} s "
-        f"(RTF {total_s / report.audio_s:.3f}); model constructed {len(constructed)}x, "
-        f"load {report.model_load_s:.2f} s"
+        f"(RTF {total_s / report.audio_s:.3f}); models constructed {loads} "
+        f"(the multilingual one detects each clip's language), load {report.model_load_s:.2f} s"
     )
 
 
@@ -193,9 +256,14 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "CLIP"), help=argparse.SUPPRESS)
+    parser.add_argument("--multilingual-child", help=argparse.SUPPRESS)
+    parser.add_argument("--no-multilingual", action="store_true", help="Skip the language set.")
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]), args.runs, args.threads)
+        return
+    if args.multilingual_child:
+        multilingual_child(args.multilingual_child, args.threads)
         return
     with tempfile.TemporaryDirectory() as tmp:
         clip, source, script = bench_clip(Path(tmp))
@@ -216,6 +284,8 @@ def main() -> None:
         )
         if args.batch:
             batch(args.batch, load_audio(clip), Path(tmp))
+    if not args.no_multilingual:
+        report_multilingual(args.threads)
 
 
 if __name__ == "__main__":

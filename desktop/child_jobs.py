@@ -63,18 +63,24 @@ def transcribe_job(
     model: str | None = None,
     video_ids: list[int] | None = None,
     force: bool = False,
+    translate: bool = False,
 ) -> Job[dict[str, Any]]:
-    """Transcribe clips of the project file at ``project_path``.
+    """Transcribe (or, with ``translate``, translate into English) clips of the project file
+    at ``project_path``.
 
-    Returns ``{"transcribed": count, "failed": [(file name, reason), ...]}``.
+    Returns ``{"transcribed": count, "failed": [(file name, reason), ...],
+    "skipped": [(file name, reason), ...]}``.
     """
     from annotators.project import Project
     from annotators.transcribe import transcribe_project
 
     with Project.open(project_path) as project:
-        job = transcribe_project(project, model=model, video_ids=video_ids, force=force)
+        job = transcribe_project(
+            project, model=model, video_ids=video_ids, force=force, translate=translate
+        )
         report = yield from job
     return {
         "transcribed": len(report.transcribed),
         "failed": [(outcome.path.name, outcome.reason) for outcome in report.failed],
+        "skipped": [(outcome.path.name, outcome.reason) for outcome in report.skipped],
     }

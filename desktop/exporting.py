@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from annotators.settings import Settings
 
+from .study_actions import blind_export_coders
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -52,7 +54,9 @@ def start_export(
         if window.export_bar.busy:
             window.show_error("An export is running; wait for it or cancel it first.")
             return
-        flt = ExportFilter(videos=videos) if videos else None
+        # blind mode: a coder's exports hold only the work they may see (desktop.study_actions)
+        coders = blind_export_coders(window.workspace)
+        flt = ExportFilter(videos=videos or (), coders=coders) if videos or coders else None
         window.export_bar.start(export_job(project, fmt, out, flt), "Export", on_done)
 
     # The writer thread runs edits in order: an empty operation after them marks "all saved".

@@ -50,6 +50,12 @@ NAVIGATION: dict[tuple[int, bool], str] = {
     (Key.Key_Backspace, False): "delete_selection",
 }
 
+# Alt+key -> action: arrow keys cannot be codebook shortcuts, so these never clash with a code.
+ALT_NAVIGATION: dict[int, str] = {
+    Key.Key_Right: "next_annotation",
+    Key.Key_Left: "previous_annotation",
+}
+
 # What each navigation action does, as the F1 help (and the README's key table) says it.
 ACTION_HELP: dict[str, str] = {
     "toggle_play": "play / pause (not while typing in a text field)",
@@ -69,6 +75,8 @@ ACTION_HELP: dict[str, str] = {
     "end_interval": "end every open interval at this frame (on the picture, not in a text field)",
     "cancel_interval": "cancel the open intervals; in a text field: back to the picture",
     "delete_selection": "delete the selected annotation",
+    "previous_annotation": "previous of my annotations in this clip (seek and select it)",
+    "next_annotation": "next of my annotations in this clip (seek and select it)",
 }
 CODE_KEY_HELP = (
     "code key (1-9, D, S, … from the codebook)",
@@ -88,6 +96,9 @@ def help_rows(shortcuts: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]
     keys_of: dict[str, list[str]] = {}
     for (key, shift), action in NAVIGATION.items():
         keys_of.setdefault(action, []).append(key_name(key, shift))
+    for key, action in reversed(ALT_NAVIGATION.items()):  # previous first, as above
+        alt = QKeySequence(int(key) | int(Mod.AltModifier.value)).toString()
+        keys_of.setdefault(action, []).append(alt)
     rows = [(" / ".join(keys), ACTION_HELP.get(action, action.replace("_", " ")))
             for action, keys in keys_of.items()]  # fmt: skip
     return [*rows, CODE_KEY_HELP, *shortcuts]
@@ -113,6 +124,13 @@ def is_text_input(widget: QWidget | None) -> bool:
     if isinstance(widget, QTextEdit | QPlainTextEdit):
         return not widget.isReadOnly()
     return isinstance(widget, QLineEdit | QAbstractSpinBox)
+
+
+def focus_claims(event: QKeyEvent) -> bool:
+    """True when the focused widget handles this key itself: it has a ``claims_key(event)``
+    method that says so (Enter in the annotation table seeks instead of ending intervals)."""
+    claims = getattr(QApplication.focusWidget(), "claims_key", None)
+    return callable(claims) and bool(claims(event))
 
 
 def shortcut_text(event: QKeyEvent) -> str | None:
@@ -169,6 +187,8 @@ class KeyRouter(QObject):
             return False
         if is_text_input(QApplication.focusWidget()):
             return self._leave_text_field(event)  # type: ignore[arg-type]
+        if focus_claims(event):  # type: ignore[arg-type]
+            return False
         return self.handle(event)  # type: ignore[arg-type]
 
     def _leave_text_field(self, event: QKeyEvent) -> bool:
@@ -186,5 +206,7 @@ class KeyRouter(QObject):
             action = NAVIGATION.get((event.key(), shift))
             if action is not None:
                 return self._on_action(action)
+        if modifiers == Mod.AltModifier and event.key() in ALT_NAVIGATION:
+            return self._on_action(ALT_NAVIGATION[event.key()])
         text = shortcut_text(event)
         return text is not None and self._on_shortcut(text)

@@ -26,6 +26,7 @@ from annotators.settings import Settings
 from annotators.store.models import Video
 
 from . import menus, transcribing
+from .annotations import AnnotationTablePanel
 from .coding import CodingController
 from .job_bar import JobBar
 from .keys import KeyRouter
@@ -38,6 +39,7 @@ from .panels.transcript import TranscriptPanel
 from .playback import Playback
 from .projects import open_or_create, startup_project_path
 from .relink import MissingClipNotice
+from .review import ReviewPanel, stop_study_jobs
 from .timeline_panel import TimelinePanel
 from .workspace import Workspace
 
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._closed = False
         self._resume_frame: int | None = None  # frame to show once the resumed clip loads
+        self._choose_clip = False  # a project opened: show a clip when the library has loaded
         self.setWindowTitle("Storyframe")
         self.setAcceptDrops(True)
         self.workspace = Workspace(self)
@@ -73,11 +76,13 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookPanel(self.workspace, self.coding)
         self.clip_vars = ClipVariablesPanel(self.workspace, self.coding)
         self.inspector = InspectorPanel(self.workspace, self.playback, self.coding)
+        self.annotations = AnnotationTablePanel(self.workspace, self.playback, self.coding)
+        self.review = ReviewPanel(self.workspace, self.playback)  # Study ▸ Review view
         self.job_bar = JobBar()  # import, relink search, transcription
         self.export_bar = JobBar()  # exports run beside those
         self._compose()
         self.actions_by_name = menus.build(self)
-        self.keys = KeyRouter(self, self.on_action, self.coding.on_shortcut, self.player.view)
+        self.keys = KeyRouter(self, self.on_action, self._on_code_key, self.player.view)
         self._connect()
 
     # -- composition --------------------------------------------------------------------
@@ -94,6 +99,9 @@ class MainWindow(QMainWindow):
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(centre)
         main.addWidget(scroll)
+        main.addWidget(self.review)
+        self.review.hide()
+        self._coding_only = [scroll]  # hidden in the review view (with the coding docks)
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 1)
         main.setSizes([560, 380])
@@ -108,6 +116,10 @@ class MainWindow(QMainWindow):
             "Clip variables", self.clip_vars, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(codebook, clip_vars)
+        annotations = self._dock(
+            "Annotations", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.tabifyDockWidget(clip_vars, annotations)
         codebook.raise_()
         # in a scroll area: what the inspector shows (a long note, a wide value editor) must
         # not widen the right dock and shrink the picture (its size is the coder's choice)
@@ -116,6 +128,7 @@ class MainWindow(QMainWindow):
         )
         self.resizeDocks([clips, codebook], [300, 340], Qt.Orientation.Horizontal)
         self.resizeDocks([codebook, inspector], [520, 300], Qt.Orientation.Vertical)
+        self._coding_only += [codebook, clip_vars, annotations, inspector]
         self.statusBar().addPermanentWidget(self.export_bar)
         self.statusBar().addPermanentWidget(self.job_bar)
         self._fit_to_screen()
@@ -124,6 +137,17 @@ class MainWindow(QMainWindow):
         """Start at a comfortable size, but never larger than the screen (laptops: 1366x768)."""
         available = self.screen().availableGeometry()
         self.resize(min(1560, available.width()), min(960, available.height()))
+
+    def set_review_mode(self, on: bool) -> None:
+        """Show the lead's review of every coder's work instead of my coding panels."""
+        for widget in self._coding_only:
+            widget.setVisible(not on)
+        self.review.setVisible(on)
+        split = self.review.parentWidget()  # player above, then the coding timeline or review
+        height = max(split.height(), 400)
+        split.setSizes(
+            [height * 2 // 5, 0, height * 3 // 5] if on else [height * 3 // 5, height * 2 // 5, 0]
+        )
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -139,7 +163,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         ws = self.workspace
         ws.clip_changed.connect(self._show_clip)
-        ws.data_changed.connect(lambda kind: kind == "videos" and self._show_clip_title())
+        self.library.loaded.connect(self._on_library_loaded)
         self.coding.pending_changed.connect(self._show_recording)
         self.coding.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         ws.error.connect(self.show_error)
@@ -191,6 +215,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(error))
             return False
         self.settings.add_recent_project(project.path)
+        stop_study_jobs(self)  # they read the project being closed
         self.workspace.set_project(project, name)
         return True
 
@@ -200,8 +225,14 @@ class MainWindow(QMainWindow):
         if project is not None:
             self.setWindowTitle(f"{project.path.stem} – Storyframe")
             menus.refresh_recent(self)
-            clips = self.library.visible_clips()
-            if clips:
+            self._choose_clip = True  # once the library has loaded (in the background)
+
+    def _on_library_loaded(self) -> None:
+        self._show_clip_title()  # the clip's place in the library may have changed
+        clips = self.library.visible_clips()
+        if self._choose_clip and clips:
+            self._choose_clip = False
+            if self.workspace.clip is None:
                 self.workspace.set_clip(self._resume_clip(clips))
 
     def _resume_clip(self, clips: list[Video]) -> Video:
@@ -345,12 +376,19 @@ class MainWindow(QMainWindow):
             "end_interval": self.coding.end_interval,
             "cancel_interval": self.coding.cancel_interval,
             "delete_selection": self.coding.delete_selected,
+            "next_annotation": lambda: self.annotations.step(1),
+            "previous_annotation": lambda: self.annotations.step(-1),
         }
         handler = handlers.get(name)
         if handler is None:
             return False
         handler()
         return True
+
+    def _on_code_key(self, text: str) -> bool:
+        """A codebook key codes into my layer, except in the review view (my layer is hidden
+        there, so a key press would write where nobody sees it)."""
+        return not self.review.isVisible() and self.coding.on_shortcut(text)
 
     def show_error(self, message: str) -> None:
         """Tell the user what went wrong (non-blocking for job errors)."""
@@ -376,6 +414,7 @@ class MainWindow(QMainWindow):
             if bar.runner is not None:
                 bar.cancel()
                 bar.runner.join(30)
+        stop_study_jobs(self)
         self.keys.detach()
         self.playback.close()
         self.workspace.close()

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from . import exchanging, exporting, transcribing
+from . import exchanging, exporting, study_actions, transcribing
 from .keys import help_rows
 from .projects import DEFAULT_PROJECT_NAME
+from .review import build_study_menu
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -67,6 +68,22 @@ def build(window: MainWindow) -> dict[str, QAction]:
         lambda: exchanging.import_from(window),
     )
     project.addSeparator()
+    # reliability study (desktop.study_actions)
+    ws = window.workspace
+    actions["pack"] = _action(
+        window, project, "&Pack coder file…",
+        lambda: study_actions.pack_coder_file(
+            ws, window, window.job_bar, lambda text: window.statusBar().showMessage(text, 15000)
+        ),
+    )  # fmt: skip
+    actions["merge"] = _action(
+        window, project, "&Merge coder files…", lambda: study_actions.merge_coder_files(ws, window)
+    )
+    actions["blind"] = QAction("&Blind mode (coders see only their own work)", window)
+    project.addAction(actions["blind"])
+    study_actions.bind_blind_action(actions["blind"], ws)
+    study_actions.bind_packed_coder(ws, lambda text: window.statusBar().showMessage(text, 15000))
+    project.addSeparator()
     actions["quit"] = _action(window, project, "&Quit", window.close, "Ctrl+Q")  # on every platform
 
     edit = bar.addMenu("&Edit")
@@ -94,9 +111,25 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "Transcribe &all clips without transcript",
         lambda: transcribing.transcribe(window, current_only=False),
     )
+    actions["translate_clip"] = _action(
+        window, clip, "Translate this clip into &English", lambda: transcribing.translate(window)
+    )
+    window.language_menu = clip.addMenu("Spoken &language")
+    window.language_menu.aboutToShow.connect(lambda: refresh_languages(window))
+    actions["done"] = _action(
+        window, clip, "Mark &done / reopen",
+        lambda: study_actions.toggle_current_done(window.workspace, window.library.done_state),
+        "Ctrl+Shift+D",
+    )  # fmt: skip
     clip.addSeparator()
     actions["loop"] = _action(
         window, clip, "&Loop selected annotation", window.inspector.loop.toggle, "Ctrl+L"
+    )
+    actions["next_annotation"] = _action(
+        window, clip, "&Next annotation\tAlt+→", lambda: window.annotations.step(1)
+    )
+    actions["previous_annotation"] = _action(
+        window, clip, "&Previous annotation\tAlt+←", lambda: window.annotations.step(-1)
     )
 
     export = bar.addMenu("E&xport")
@@ -124,6 +157,8 @@ def build(window: MainWindow) -> dict[str, QAction]:
             window, export, text, lambda fmt=fmt: exchanging.export_exchange(window, fmt)
         )
 
+    build_study_menu(window, bar, actions)  # Study: reliability report, review view
+
     view = bar.addMenu("&View")
     timeline = window.timeline.timeline
     actions["zoom_in"] = _action(
@@ -131,6 +166,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     )
     actions["zoom_out"] = _action(
         window, view, "Zoom timeline out", lambda: timeline.zoom_by(1 / 1.5), "Ctrl+-"
+    )
+    actions["annotation_table"] = _action(
+        window, view, "&Annotation table", lambda: show_dock_of(window.annotations)
     )
 
     help_menu = bar.addMenu("&Help")
@@ -142,6 +180,13 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "F1",
     )
     return actions  # fmt: skip
+
+
+def show_dock_of(panel: QWidget) -> None:
+    """Bring the dock holding ``panel`` to the front (also when tabbed behind another)."""
+    dock = panel.parentWidget()
+    dock.show()
+    dock.raise_()
 
 
 def menu_shortcuts(actions: dict[str, QAction]) -> list[tuple[str, str]]:
@@ -179,6 +224,34 @@ def refresh_undo(window: MainWindow) -> None:
     redo = actions["redo"]
     redo.setText(f"&Redo {coding.redo_label}" if coding.redo_label else "&Redo")
     redo.setEnabled(coding.redo_label is not None)
+
+
+# Offered in Clip ▸ Spoken language besides the project's own languages (Whisper codes).
+COMMON_LANGUAGES = {
+    "en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese", "de": "German",
+    "it": "Italian", "ar": "Arabic", "hi": "Hindi", "zh": "Chinese", "ru": "Russian",
+    "tr": "Turkish", "id": "Indonesian",
+}  # fmt: skip
+
+
+def refresh_languages(window: MainWindow) -> None:
+    """Rebuild Clip ▸ Spoken language: detect, or one of the study's or common languages."""
+    from annotators.transcribe.clip_language import project_languages
+
+    menu: QMenu = window.language_menu
+    menu.clear()
+    ws = window.workspace
+    if ws.project is None or ws.clip is None:
+        return
+    current = ws.clip.language
+    study = project_languages(ws.project).languages or ()
+    codes = [*study, *(c for c in COMMON_LANGUAGES if c not in study)]
+    choices = [(None, "Detect from the speech")]
+    choices += [(c, f"{COMMON_LANGUAGES.get(c, c)} ({c})") for c in codes]
+    for code, text in choices:
+        action = menu.addAction(text, lambda c=code: transcribing.set_language(window, c))
+        action.setCheckable(True)
+        action.setChecked(code == current)
 
 
 def refresh_recent(window: MainWindow) -> None:

@@ -31,7 +31,9 @@ class Playback(QObject):
 
     Signals: ``loaded(int)`` frame count of a newly opened clip, ``position_changed(int)`` current
     frame, ``frame_shown(int, QImage)`` decoded picture, ``playing_changed(bool)``,
-    ``rate_changed(float)``, ``error(str)``.
+    ``rate_changed(float)``, ``error(str)``, ``preview_shown(int, QImage)`` a small preview of
+    the current frame while its full picture decodes, ``previews_progress(int, int)`` frames in
+    the clip's preview cache and its frame count.
     """
 
     loaded = Signal(int)
@@ -41,6 +43,8 @@ class Playback(QObject):
     playing_changed = Signal(bool)
     rate_changed = Signal(float)
     error = Signal(str)
+    preview_shown = Signal(int, QImage)
+    previews_progress = Signal(int, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +58,9 @@ class Playback(QObject):
         self._loader.opened.connect(self._on_opened)
         self._loader.frame_ready.connect(self.frame_shown)
         self._loader.failed.connect(self.error)
+        self._loader.preview_ready.connect(self.preview_shown)
+        self._loader.previews_progress.connect(self.previews_progress)
+        self.path: Path | None = None  # the clip on screen (None while none is)
         self._media_player: QMediaPlayer | None = None  # made on first use (slow to set up)
         self._source = QUrl()
         self._wall = QElapsedTimer()
@@ -70,6 +77,7 @@ class Playback(QObject):
         self.timestamps = np.zeros(0)
         self.loop = None
         self._has_audio = has_audio
+        self.path = Path(path)
         self._source = QUrl.fromLocalFile(str(path)) if has_audio else QUrl()
         if self._media_player is not None:
             self._media_player.setSource(self._source)
@@ -88,6 +96,7 @@ class Playback(QObject):
         self.timestamps = np.zeros(0)
         self.current = 0
         self.loop = None
+        self.path = None
         self._source = QUrl()
         if self._media_player is not None:
             self._media_player.setSource(self._source)
@@ -117,6 +126,16 @@ class Playback(QObject):
             self._media_player.setPlaybackRate(self.rate)
             self._media_player.setSource(self._source)
         return self._media_player
+
+    @property
+    def has_audio(self) -> bool:
+        """Whether the clip on screen has an audio track."""
+        return self._has_audio
+
+    def preview_reader(self):  # type: ignore[no-untyped-def]
+        """Thread-safe ``index -> RGB preview or None`` for the open clip, or None (see
+        :meth:`FrameLoader.preview_reader`); call the reader off the UI thread."""
+        return self._loader.preview_reader()
 
     @property
     def frame_count(self) -> int:

@@ -48,8 +48,10 @@ def main(argv: list[str]) -> int:
 
     def check() -> None:
         project = window.workspace.project
+        if project is None or not window.library.idle:  # the library loads in the background
+            return
         has_clips = bool(window.library.model.rows)
-        if project is not None and (not has_clips or window.player.view.frame_index == 0):
+        if not has_clips or window.player.view.frame_index == 0:
             print("ready", flush=True)
             app.quit()
 

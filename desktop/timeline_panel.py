@@ -10,6 +10,7 @@ from annotators.store.models import Code
 from .panels.codebook import code_html
 from .playback import Playback
 from .queries import active_codes, clip_annotations
+from .strips import MediaStrips
 from .timeline import Bar, Timeline, Track
 from .workspace import Workspace
 
@@ -51,6 +52,10 @@ class TimelinePanel(QWidget):
         workspace.clip_changed.connect(self._on_clip_changed)
         workspace.selection_changed.connect(self.timeline.set_selection)
         workspace.data_changed.connect(self._on_data_changed)
+        # made after the connections above: on a new clip, the timeline's axis is set first
+        self.strips = MediaStrips(playback, self.timeline, self)
+        self.strips.seek_requested.connect(self._seek)
+        layout.insertWidget(0, self.strips)
 
     def _seek(self, frame: int) -> None:
         self.playback.pause()

@@ -33,6 +33,43 @@ def expected_seconds(project: Project, video: Video) -> float | None:
     return median(processing / duration for processing, duration in runs) * video.duration_s
 
 
+def translate(window: MainWindow) -> None:
+    """Add an English translation of the current clip as a separate transcript version."""
+    ws = window.workspace
+    if ws.project is None or ws.clip is None:
+        return
+    if window.job_bar.busy:
+        window.show_error("Another task is running; wait for it or cancel it first.")
+        return
+    kwargs = {"project_path": str(ws.project.path), "video_ids": [ws.clip.id], "force": True,
+              "translate": True}  # fmt: skip
+    window.job_bar.start_in_process(
+        "desktop.child_jobs:transcribe_job", kwargs, "Translate clip",
+        lambda report: _done(window, report),
+    )  # fmt: skip
+
+
+def set_language(window: MainWindow, language: str | None) -> None:
+    """Set the current clip's spoken language (None: detect it), on the writer thread."""
+    from annotators.transcribe.clip_language import set_clip_language
+
+    ws = window.workspace
+    if ws.project is None or ws.clip is None:
+        return
+    project, clip = ws.project, ws.clip
+    clip.language = language  # the menu shows the choice at once; the row follows
+    shown = language or "detected from the speech"
+    ws.run(
+        lambda: set_clip_language(project, [clip.id], language),
+        "videos",
+        lambda _count: window.statusBar().showMessage(
+            f"{clip.file_name}: language {shown}. Transcribe it again (Ctrl+T) to use it; "
+            "the current transcript is kept as an older version.",
+            10000,
+        ),
+    )
+
+
 def transcribe(window: MainWindow, current_only: bool) -> None:
     """Transcribe the current clip (again, if it has a transcript) or every clip without one.
 
@@ -79,6 +116,9 @@ def transcribe(window: MainWindow, current_only: bool) -> None:
 def _done(window: MainWindow, summary: dict) -> None:
     """Refresh the views; list the clips that could not be transcribed."""
     window.workspace.data_changed.emit("transcripts")
+    skipped = [f"{name}: {reason}" for name, reason in summary.get("skipped", ())]
+    if skipped and len(skipped) <= 3:
+        window.statusBar().showMessage("; ".join(skipped), 10000)
     if summary["failed"]:
         lines = "\n".join(f"• {name}: {reason}" for name, reason in summary["failed"][:20])
         window.show_error(f"Some clips could not be transcribed:\n{lines}")

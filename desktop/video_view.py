@@ -23,6 +23,7 @@ class VideoView(QWidget):
         super().__init__(parent)
         self.image: QImage | None = None
         self.frame_index: int | None = None
+        self.previewing = False  # True while the picture is a small preview of frame_index
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(180, 240)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -31,12 +32,18 @@ class VideoView(QWidget):
 
     def show_frame(self, index: int, image: QImage) -> None:
         """Display ``image`` as frame ``index``."""
-        self.image, self.frame_index = image, index
+        self.image, self.frame_index, self.previewing = image, index, False
+        self.update()
+
+    def show_preview(self, index: int, image: QImage) -> None:
+        """Display the small preview ``image`` of frame ``index``, scaled up to the picture's
+        place, until :meth:`show_frame` brings the full frame."""
+        self.image, self.frame_index, self.previewing = image, index, True
         self.update()
 
     def clear(self) -> None:
         """Show nothing (no clip selected)."""
-        self.image, self.frame_index = None, None
+        self.image, self.frame_index, self.previewing = None, None, False
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API

@@ -31,7 +31,7 @@ from annotators.errors import CodebookError, ProjectError
 from annotators.project import Project
 from annotators.store.models import Codebook
 
-from .app import ProjectArg, app, console
+from .app import EXIT_ERROR, ProjectArg, app, console
 
 codebook_app = typer.Typer(help="Show, check, export and import codebooks.", no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
@@ -49,7 +49,7 @@ def validate_cmd(
     except CodebookValidationError as error:
         for problem in error.problems:
             typer.echo(problem.format(str(file)))
-        raise typer.Exit(1) from None
+        raise typer.Exit(EXIT_ERROR) from None
     codes = spec.codes_only()
     categories = len(spec.by_key()) - len(codes)
     typer.echo(f"{file}: valid ({len(codes)} codes in {categories} categories)")

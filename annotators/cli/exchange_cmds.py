@@ -13,7 +13,7 @@ import typer
 from annotators.exchange import ExchangeExport, import_file
 from annotators.project import Project
 
-from .app import ProjectArg, app, console, err_console, run_with_progress
+from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
 
 exchange_app = typer.Typer(
     help="Exchange with ELAN, REFI-QDA (MAXQDA, NVivo, ATLAS.ti...) and other tools.",
@@ -41,15 +41,20 @@ def import_cmd(
         bool, typer.Option("--dry-run", help="Show what would be added; change nothing.")
     ] = False,
 ) -> None:
-    """Import coded data: print what is added and what could not be mapped."""
+    """Import coded data: print what is added and what could not be mapped (exit 3 if any)."""
     with Project.open(project) as opened:
         job = import_file(opened, file, coder=coder, video=video, dry_run=dry_run)
         result = run_with_progress(job, "importing")
     lines = result.summary()
-    for line in lines:
+    shown = len(lines) - len(result.problems)
+    for line in lines[:shown]:
         console.print(line, markup=False, soft_wrap=True, highlight=False)
+    for problem in result.problems:
+        err_console.print(f"not mapped: {problem}", markup=False, soft_wrap=True, highlight=False)
     if dry_run:
         err_console.print("dry run: nothing was changed", markup=False)
+    if result.problems:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def print_exchange_export(result: ExchangeExport) -> None:

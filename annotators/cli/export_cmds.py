@@ -21,8 +21,8 @@ from annotators.export import (
 )
 from annotators.project import Project
 
-from .app import ProjectArg, app, console, err_console, run_with_progress
-from .exchange_cmds import print_exchange_export
+from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
+from .exchange_cmds import ExchangeExport, print_exchange_export
 
 annotations_app = typer.Typer(help="Annotations: import coded data.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
@@ -53,7 +53,7 @@ def export_cmd(
     options = CsvOptions(bom=bom, formula_guard=formula_guard)
     with Project.open(project) as opened:
         result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")
-    if hasattr(result, "notes"):  # an exchange format (annotators.exchange)
+    if isinstance(result, ExchangeExport):  # ELAN, REFI-QDA... (annotators.exchange)
         print_exchange_export(result)
         return
     if isinstance(result, TableExport):
@@ -89,3 +89,5 @@ def import_cmd(
         err_console.print(
             f"{csv_file}:{skipped.line}: skipped: {skipped.reason}", markup=False, soft_wrap=True
         )
+    if report.skipped:
+        raise typer.Exit(EXIT_PARTIAL)

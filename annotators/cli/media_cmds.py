@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from annotators.errors import StoryframeError
 
@@ -31,6 +32,8 @@ def info(video: VideoArg) -> None:
 
     facts = probe(video)
     table = Table(show_header=False, box=None)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")  # a long path is folded, never cut with an ellipsis
     rows = {
         "file": str(facts.path),
         "frames": str(facts.frame_count),
@@ -43,7 +46,7 @@ def info(video: VideoArg) -> None:
     if facts.truncated:
         rows["warning"] = "file is truncated: only the decodable frames are counted"
     for key, value in rows.items():
-        table.add_row(f"[bold]{key}[/bold]", value)
+        table.add_row(Text(key, style="bold"), value)
     console.print(table, highlight=False)
 
 

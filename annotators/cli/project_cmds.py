@@ -19,7 +19,7 @@ from annotators.errors import ProjectError
 from annotators.project import ImportReport, Project
 from annotators.store.models import Transcript
 
-from .app import ProjectArg, app, console, err_console, run_with_progress
+from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
 
 
 @app.command("init")
@@ -44,7 +44,7 @@ def import_cmd(
         report = run_with_progress(opened.import_media(paths), "importing")
     _print_import_report(report)
     if report.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def _print_import_report(report: ImportReport) -> None:
@@ -87,16 +87,26 @@ def _videos_table() -> Table:
     table.add_column("file", overflow="fold", min_width=12)
     for name in ("duration", "frames", "fps"):
         table.add_column(name, no_wrap=True, justify="right")
-    for name in ("resolution", "audio", "transcript"):
+    for name in ("resolution", "audio"):
         table.add_column(name, no_wrap=True)
+    table.add_column("transcript", overflow="fold")
     return table
 
 
 def _transcript_statuses(project: Project) -> dict[int, str]:
-    """Status of each video's current transcript (videos without one are absent)."""
-    query = select(Transcript.video_id, Transcript.status).where(Transcript.is_current)
+    """Status and language of each video's current transcript, e.g. ``ok (fr)``; a clip's own
+    language setting is shown as ``set: fr``; videos with neither are absent."""
+    query = select(Transcript).where(Transcript.is_current)
+    statuses: dict[int, str] = {}
     with project.session() as session:
-        return dict(session.exec(query).all())
+        for row in session.exec(query):
+            warning = " wrong language?" if (row.settings or {}).get("language_warning") else ""
+            statuses[row.video_id] = f"{row.status} ({row.language or '?'}{warning})"
+        for video in project.videos():
+            if video.language:
+                shown = statuses.get(video.id, "none")
+                statuses[video.id] = f"{shown}, set: {video.language}"
+    return statuses
 
 
 @app.command("relink")
@@ -120,7 +130,7 @@ def relink_cmd(
         missing = opened.missing_videos()
     if missing:
         err_console.print(f"still missing: {', '.join(str(v.id) for v in missing)}")
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def _relink_search(project: Project, folder: Path) -> None:
@@ -142,4 +152,5 @@ def metadata_cmd(
     console.print(f"matched {len(report.matched)} rows, unmatched {len(report.unmatched)}")
     if report.unmatched:
         shown = ", ".join(report.unmatched[:10]) + (" ..." if len(report.unmatched) > 10 else "")
+        # not an error: collection tools list more videos than a study imports
         err_console.print(f"rows without a video: {shown}", markup=False)

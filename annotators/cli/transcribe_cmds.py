@@ -28,7 +28,7 @@ from annotators.transcribe import (
     transcribe_project,
 )
 
-from .app import ProjectArg, app, console, err_console
+from .app import EXIT_INTERRUPTED, EXIT_PARTIAL, ProjectArg, app, console, err_console
 
 EngineOpt = Annotated[
     str, typer.Option("--engine", help="faster-whisper (default, fast) or openai-whisper.")
@@ -63,9 +63,21 @@ def transcribe_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Transcribe again clips that have a transcript.")
     ] = False,
+    translate: Annotated[
+        bool,
+        typer.Option(
+            "--translate",
+            help="Add an English translation (a separate version) of every non-English clip.",
+        ),
+    ] = False,
     allow_download: DownloadOpt = False,
 ) -> None:
-    """Transcribe every clip of PROJECT that has no transcript yet (resumable with Ctrl+C)."""
+    """Transcribe every clip of PROJECT that has no transcript yet (resumable with Ctrl+C).
+
+    Each clip's language: --language, else the clip's own (storyframe language), else the
+    project's default, else detected from the speech (English clips use the fast English
+    model, others the multilingual one when storyframe[multilingual] is installed).
+    """
     from annotators.project import Project
 
     check_language_code(language)  # before the progress bar appears
@@ -78,11 +90,12 @@ def transcribe_cmd(
             video_ids=_video_ids(videos),
             force=force,
             allow_download=allow_download,
+            translate=translate,
         )
         report = _run_with_progress(job)
     _print_report(report)
     if report.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command("transcribe-file")
@@ -144,11 +157,8 @@ def _run_with_progress(job: Job[TranscribeReport]) -> TranscribeReport:
         except KeyboardInterrupt:
             job.close()
             bar.stop()
-            err_console.print(
-                "[yellow]Interrupted.[/yellow] Finished clips are saved; "
-                "run the same command again to continue."
-            )
-            raise typer.Exit(130) from None
+            err_console.print("Finished clips are saved; run the same command again to continue.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def _show(bar: Progress, task: int, progress: TranscribeProgress) -> None:

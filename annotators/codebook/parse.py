@@ -9,7 +9,9 @@ all ``file:line: problem`` messages.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,10 @@ FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 ID_MAX_LENGTH = 100
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Codebooks are small text files (the shipped one is 17 KB); a bigger file is a mistake or an
+# attack, refused before the YAML parser spends seconds on it.
+MAX_CODEBOOK_BYTES = 256_000  # 15 times the shipped codebook; parses in about 0.5 s
+SHOWN_MAX = 60  # characters of a wrong value quoted in a message
 
 TOP_KEYS = ("format", "name", "description", "codes")
 CATEGORY_KEYS = ("id", "label", "kind", "definition", "color", "codes")
@@ -47,6 +53,7 @@ def read_codebook(path: Path | str) -> CodebookSpec:
     """Parse the codebook file at ``path``; raise :class:`CodebookError` when it is unusable."""
     path = Path(path)
     try:
+        _check_size(path, path.stat())
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as error:
         raise CodebookError(f"{path}: no such codebook file") from error
@@ -57,8 +64,22 @@ def read_codebook(path: Path | str) -> CodebookSpec:
     return parse_codebook(text, source=str(path))
 
 
+def _check_size(path: Path, info: os.stat_result) -> None:
+    """Refuse what is not a regular file (a FIFO would block the read) or is too large."""
+    if not stat.S_ISREG(info.st_mode):
+        raise CodebookError(f"{path}: not a regular file")
+    if info.st_size > MAX_CODEBOOK_BYTES:
+        raise CodebookError(
+            f"{path}: {info.st_size:,} bytes is too large for a codebook "
+            f"(at most {MAX_CODEBOOK_BYTES:,})"
+        )
+
+
 def parse_codebook(text: str, source: str = "<codebook>") -> CodebookSpec:
     """Parse codebook YAML ``text``; ``source`` names it in messages (usually the file path)."""
+    if len(text) > MAX_CODEBOOK_BYTES:
+        message = f"{len(text):,} characters is too large for a codebook"
+        raise CodebookValidationError(source, [Problem(0, message)])
     document, problems = load_marked(text)
     if document is None and problems:
         raise CodebookValidationError(source, problems)
@@ -100,7 +121,7 @@ class _Parser:
         if version != FORMAT_VERSION:
             self.report(
                 document.line_of("format"),
-                f"format {version!r} is not understood (this Storyframe reads format "
+                f"format {_shown(repr(version))} is not understood (this Storyframe reads format "
                 f"{FORMAT_VERSION})",
             )
 
@@ -159,10 +180,10 @@ class _Parser:
         if not isinstance(key, str) or not ID_PATTERN.match(key) or len(key) > ID_MAX_LENGTH:
             self.report(
                 line,
-                f"id '{key}' must be snake_case: lowercase letters, digits and _, starting "
+                f"id '{_shown(key)}' must be snake_case: lowercase letters, digits and _, starting "
                 f"with a letter, at most {ID_MAX_LENGTH} characters",
             )
-            return str(key)
+            return _shown(key)
         if key in self.id_lines:
             self.report(line, f"duplicate id '{key}' (first defined on line {self.id_lines[key]})")
         else:
@@ -176,7 +197,9 @@ class _Parser:
             return None
         kind = item["kind"]
         if kind not in KINDS:
-            self.report(item.line_of("kind"), f"{owner}: unknown kind '{kind}' (one of {expected})")
+            self.report(
+                item.line_of("kind"), f"{owner}: unknown kind '{_shown(kind)}' (one of {expected})"
+            )
             return None
         return kind
 
@@ -186,7 +209,8 @@ class _Parser:
         if value_type not in VALUE_TYPES:
             self.report(
                 line,
-                f"{owner}: unknown value type '{value_type}' (one of {', '.join(VALUE_TYPES)})",
+                f"{owner}: unknown value type '{_shown(value_type)}' "
+                f"(one of {', '.join(VALUE_TYPES)})",
             )
             return "presence", ()
         wanted = {"nominal": "options", "ordinal": "scale"}.get(value_type)
@@ -284,7 +308,7 @@ class _Parser:
         try:
             shortcut = normalize_shortcut(str(item.raw.get("shortcut", item["shortcut"])))
         except ValueError as error:
-            self.report(line, f"{owner}: bad shortcut '{item['shortcut']}': {error}")
+            self.report(line, f"{owner}: bad shortcut '{_shown(item['shortcut'])}': {error}")
             return None
         if use := reserved_for(shortcut):
             self.report(line, f"{owner}: shortcut '{shortcut}' is reserved for {use}")
@@ -303,7 +327,9 @@ class _Parser:
         if color is None:
             return None
         if not isinstance(color, str) or not COLOR_PATTERN.match(color):
-            self.report(item.line_of("color"), f"{owner}: bad color '{color}' (use #rrggbb)")
+            self.report(
+                item.line_of("color"), f"{owner}: bad color '{_shown(color)}' (use #rrggbb)"
+            )
             return None
         return color.lower()
 
@@ -327,4 +353,14 @@ class _Parser:
             hint = (
                 f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
             )
-            self.report(mapping.line_of(key), f"{owner}: unknown key '{key}'{hint}")
+            self.report(mapping.line_of(key), f"{owner}: unknown key '{_shown(key)}'{hint}")
+
+
+def _shown(value: Any) -> str:
+    """``value`` as quoted in a message: lists and mappings by kind, long text cut short."""
+    if isinstance(value, MarkedMap | dict):
+        return "a mapping"
+    if isinstance(value, MarkedList | list):
+        return "a list"
+    text = str(value)
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 3] + "..."

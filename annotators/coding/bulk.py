@@ -67,9 +67,13 @@ def bulk_insert(
         try:
             insert_many(session, ANNOTATIONS, checked)
         except IntegrityError as error:
-            raise CodingError(
-                f"the project changed during the import, try again ({error.orig})"
-            ) from error
+            # only a taken id means another writer was faster; any other constraint is a
+            # value the checks let through, and trying again would fail the same way
+            if "UNIQUE constraint failed" in str(error.orig):
+                raise CodingError(
+                    f"the project changed during the import, try again ({error.orig})"
+                ) from error
+            raise CodingError(f"the database refused a row ({error.orig})") from error
     ids = [row["id"] for row in checked]
     return BulkResult(ids, skipped), [BulkInsert(ANNOTATIONS, checked)] if checked else []
 

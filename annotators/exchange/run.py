@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from annotators.coding.times import TimesResolver
 from annotators.errors import ExportError
+from annotators.export.run import EXCHANGE_FORMATS as EXCHANGE_FORMATS  # export -f names
 from annotators.export.selection import ExportFilter
 from annotators.jobs import Job, Progress
 
@@ -17,11 +18,6 @@ from .writing import ExchangeExport
 
 if TYPE_CHECKING:
     from annotators.project import Project
-
-# Export formats of this package (``storyframe export -f``); more register through formats().
-EXCHANGE_FORMATS: tuple[str, ...] = (
-    "eaf", "qdpx", "qdc", "boris-tsv", "boris-aggregated", "sav", "dta", "textgrid",
-)  # fmt: skip
 
 
 def export_job(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotators.codebook.spec import TIME_KINDS
 from annotators.errors import ExportError
 
 from .catalog import CLIP
@@ -53,16 +54,24 @@ def _float(path: Path, line: int, record: dict[str, str], name: str) -> float | 
         raise ExportError(f"{path}:{line}: {name} {text!r} is not a number") from None
 
 
+# The kinds a csv-long row may have: those of the codebook's codes (categories hold no data).
+ROW_KINDS = (*TIME_KINDS, CLIP)
+
+
 def parse_row(path: Path, line: int, record: dict[str, str]) -> ParsedRow:
     """Typed fields of ``record`` (found on ``line`` of ``path``), text cells unguarded.
 
     Text loses the formula guard's leading ``'`` (:func:`~.csvio.unguard_formula`, the inverse
     of the exporter's default guard).
 
-    Raises :class:`ExportError` naming ``path:line`` when a frame or time cell is not a number,
-    or a time-anchored row has no start frame.
+    Raises :class:`ExportError` naming ``path:line`` when the kind is not one of
+    :data:`ROW_KINDS`, a frame or time cell is not a number, or a time-anchored row has no
+    start frame.
     """
     kind = record.get("kind", "").strip()
+    if kind not in ROW_KINDS:
+        shown = kind if len(kind) <= 40 else kind[:37] + "..."
+        raise ExportError(f"{path}:{line}: kind {shown!r} is not one of {', '.join(ROW_KINDS)}")
     row = ParsedRow(
         line=line,
         video_sha256=record.get("video_sha256", "").strip().lower(),
@@ -79,9 +88,7 @@ def parse_row(path: Path, line: int, record: dict[str, str]) -> ParsedRow:
         source=record.get("source", "").strip(),
     )
     if kind != CLIP and (row.start_frame is None or row.start_s is None):
-        raise ExportError(
-            f"{path}:{line}: a {kind or 'time-anchored'} row needs start_frame and start_s"
-        )
+        raise ExportError(f"{path}:{line}: a {kind} row needs start_frame and start_s")
     if (row.end_frame is None) != (row.end_s is None):
         raise ExportError(f"{path}:{line}: end_frame and end_s must both be given or both be empty")
     return row

@@ -8,6 +8,10 @@ Frame ``i`` is the ``i``-th frame in presentation order, from the container's pa
 timestamps (exact for variable frame rates and B-frames); frames come in display
 orientation. :func:`probe` returns the facts without keeping the file open, and
 :func:`load_audio` decodes the audio track for transcription.
+
+Previews: ``video.preview_job()`` builds a small JPEG of every frame in the background
+(:mod:`.preview`); then ``video.preview(i)`` returns frame ``i`` downscaled in a millisecond.
+:func:`audio_summary` gives the peak envelope and speech spans a timeline draws.
 """
 
 from annotators.errors import MediaError
@@ -15,5 +19,15 @@ from annotators.errors import MediaError
 from .audio import load_audio
 from .info import MediaInfo, probe
 from .video import Video, open_video
+from .waveform import AudioSummary, audio_summary
 
-__all__ = ["MediaError", "MediaInfo", "Video", "load_audio", "open_video", "probe"]
+__all__ = [
+    "AudioSummary",
+    "MediaError",
+    "MediaInfo",
+    "Video",
+    "audio_summary",
+    "load_audio",
+    "open_video",
+    "probe",
+]

@@ -25,22 +25,35 @@ from .frame_table import FrameTable
 MAX_BAD_PACKETS = 32
 
 
-def configure(stream: VideoStream) -> None:
-    """Decoder settings for every open: frame and slice threads (throughput on 2+ cores)."""
-    stream.thread_type = "AUTO"
+def configure(stream: VideoStream, *, single_thread: bool = False) -> None:
+    """Decoder settings for every open: frame and slice threads (throughput on 2+ cores),
+    or exactly one thread for background work that must leave the other cores alone."""
+    if single_thread:
+        stream.thread_count = 1
+        stream.thread_type = "NONE"
+    else:
+        stream.thread_type = "AUTO"
 
 
 class StreamDecoder:
     """Owns the open container; decodes forward from the last :meth:`seek` or :meth:`rewind`.
 
     ``position`` is the index of the last frame returned by :meth:`next_frame`, or None
-    right after a seek. Not thread-safe (PyAV containers are not).
+    right after a seek. Not thread-safe (PyAV containers are not). ``single_thread`` keeps
+    the decoder on one thread, also after a :meth:`rewind` (see :func:`configure`).
     """
 
     def __init__(
-        self, path: Path, container: InputContainer, stream: VideoStream, table: FrameTable
+        self,
+        path: Path,
+        container: InputContainer,
+        stream: VideoStream,
+        table: FrameTable,
+        *,
+        single_thread: bool = False,
     ) -> None:
         self._path = path
+        self._single_thread = single_thread
         self._container = container
         self._stream = stream
         self._table = table
@@ -55,7 +68,7 @@ class StreamDecoder:
             self.rewind()
             return
         try:
-            self._container.seek(int(self._table.key_pts[key]), stream=self._stream)
+            self._container.seek(self._table.seek_target(key), stream=self._stream)
         except av.FFmpegError:
             self.rewind()  # e.g. a pipe-like file: start over instead
             return
@@ -65,7 +78,7 @@ class StreamDecoder:
         """Start again at the first frame by reopening the file (works where seeking fails)."""
         self._container.close()
         self._container, self._stream = open_input(self._path)
-        configure(self._stream)
+        configure(self._stream, single_thread=self._single_thread)
         self._restart(position=-1)
 
     def close(self) -> None:

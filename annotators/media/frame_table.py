@@ -37,6 +37,7 @@ class Packet:
     duration: int
     keyframe: bool
     guessed_pts: bool = False  # the packet had no pts
+    dts: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,12 @@ class FrameTable:
     """Presentation timestamps of all frames plus the keyframes to seek to.
 
     ``pts`` are stream time-base units sorted ascending; ``times`` the same in seconds from
-    frame 0. ``key_pts`` lists keyframes in presentation order; seeking to one of them lands
-    on it whether the demuxer indexes samples by pts or by dts (a keyframe's dts is
-    never later than its pts). ``truncated`` is True when the file ended before its declared end.
+    frame 0. ``key_pts`` lists keyframes in presentation order; ``key_seek`` (same order) the
+    timestamp to seek to for each, which lands on it whether the demuxer indexes samples by
+    pts, by dts, or (MP4) by dts shifted so the first frame starts at 0: with B-frames and
+    irregular frame times that shifted dts can be later than the keyframe's pts, and seeking
+    to the pts would land a whole GOP early. ``truncated`` is True when the file ended before
+    its declared end.
     """
 
     pts: np.ndarray
@@ -56,6 +60,7 @@ class FrameTable:
     time_base: Fraction
     truncated: bool
     seekable: bool = True
+    key_seek: np.ndarray | None = None  # None: seek to ``key_pts``
 
     def __len__(self) -> int:
         return len(self.pts)
@@ -71,6 +76,10 @@ class FrameTable:
         """Index of the frame on screen at ``seconds`` (clamped to the first/last frame)."""
         i = int(np.searchsorted(self.times, seconds + TIME_TOLERANCE_S, side="right")) - 1
         return min(max(i, 0), len(self.times) - 1)
+
+    def seek_target(self, key: int) -> int:
+        """The timestamp that positions the demuxer at keyframe ``key`` (see the class)."""
+        return int((self.key_seek if self.key_seek is not None else self.key_pts)[key])
 
     def keyframe_for(self, index: int) -> int:
         """Position in ``key_pts`` of the last keyframe at or before frame ``index``."""
@@ -103,7 +112,7 @@ def _packet(packet: av.Packet, previous: list[Packet]) -> Packet:
     if pts is None:
         last = previous[-1] if previous else None
         pts = 0 if last is None else last.pts + max(last.duration, 1)
-    return Packet(pts, duration, packet.is_keyframe, guessed_pts=packet.pts is None)
+    return Packet(pts, duration, packet.is_keyframe, guessed_pts=packet.pts is None, dts=packet.dts)
 
 
 def build_table(
@@ -121,6 +130,7 @@ def build_table(
     keys = sorted(p.pts for p in packets if p.keyframe)
     if not keys or keys[0] > pts[0]:
         keys.insert(0, int(pts[0]))  # no keyframe flags: seeking to the start still works
+    seeks = _seek_targets(keys, by_pts, packets[0])
     tb = float(time_base)
     times = (pts - pts[0]) * tb
     last = by_pts.get(int(pts[-1]))
@@ -134,7 +144,21 @@ def build_table(
         key_pts=_frozen(np.array(keys, dtype=np.int64)),
         time_base=time_base,
         truncated=truncated,
+        key_seek=_frozen(np.array(seeks, dtype=np.int64)),
     )
+
+
+def _seek_targets(keys: list[int], by_pts: dict[int, Packet], first: Packet) -> list[int]:
+    """Per keyframe, the later of its pts and its dts shifted as MP4 shifts it (by the first
+    packet's pts - dts): at or after where any of the three indexings puts it, and far
+    before the next keyframe (the shift is the B-frame delay, a few frames)."""
+    shift = max(first.pts - first.dts, 0) if first.dts is not None else 0
+    targets = []
+    for key in keys:
+        packet = by_pts.get(key)
+        dts = packet.dts if packet is not None else None
+        targets.append(key if dts is None else max(key, dts + shift))
+    return targets
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

@@ -18,11 +18,13 @@ import numpy as np
 from av import VideoFrame
 
 from annotators.errors import MediaError
+from annotators.jobs import Job
 
 from .cache import DEFAULT_CACHE_BYTES, FrameCache, frame_bytes
 from .container import open_input
 from .decoder import StreamDecoder, configure
 from .frame_table import read_table
+from .preview import DEFAULT_MAX_SIDE, PreviewCache
 
 # Decoding forward through this many frames is cheaper than a seek plus a GOP of decoding.
 FORWARD_DECODE_LIMIT = 16
@@ -52,6 +54,7 @@ class Video:
             raise
         self._decoder = StreamDecoder(self.path, container, stream, self._table)
         self._cache = FrameCache(cache_bytes)
+        self._previews: dict[int, PreviewCache] = {}
         self._last_request = 0
         self._closed = False
         try:
@@ -132,6 +135,46 @@ class Video:
             # frame is not thread-safe (two threads converting it at once crashed the process)
             return self._to_rgb(decoded)
 
+    # --- previews ------------------------------------------------------------------------
+
+    def preview_job(self, max_side: int = DEFAULT_MAX_SIDE, cache_dir: Path | None = None) -> Job:
+        """Job building the preview cache of this clip at ``max_side`` (see
+        :mod:`annotators.media.preview`): one decoding pass on one thread, progress in frames,
+        cancel by closing it. Finishes at once when an earlier build left the cache on disk.
+        Run it on its own thread: it never takes this video's lock."""
+        with self._lock:
+            if self._closed:
+                raise ValueError(f"{self.path}: the video was closed")
+            cache = self._previews.get(max_side)
+            if cache is None:
+                size = (self.width, self.height)
+                cache = PreviewCache(
+                    self.path,
+                    self._table,
+                    size,
+                    self.rotation,
+                    max_side=max_side,
+                    cache_dir=cache_dir,
+                )
+                self._previews[max_side] = cache
+        return cache.build()
+
+    def preview(self, index: int, max_side: int = DEFAULT_MAX_SIDE) -> np.ndarray | None:
+        """Frame ``index`` shrunk to ``max_side`` (RGB, display orientation) from the preview
+        cache, or None before its build (:meth:`preview_job`) has reached that frame.
+
+        Safe from any thread and never waits for a full-resolution decode in progress.
+        Raises IndexError out of range.
+        """
+        index = self._checked(index)
+        cache = self._previews.get(max_side)
+        return None if cache is None else cache.get(index)
+
+    def preview_progress(self, max_side: int = DEFAULT_MAX_SIDE) -> tuple[int, int]:
+        """(frames in the preview cache, frame count) at ``max_side``."""
+        cache = self._previews.get(max_side)
+        return (0 if cache is None else cache.built), len(self._table)
+
     def close(self) -> None:
         """Release the file and the cached frames; later :meth:`frame` calls raise ValueError.
         Closing twice is harmless."""
@@ -139,6 +182,8 @@ class Video:
             if self._closed:
                 return
             self._closed = True  # queued read-ahead tasks now return at once
+            for preview in self._previews.values():
+                preview.close()  # a build still running stops at its next frame
         self._read_ahead.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             self._cache.clear()

@@ -23,14 +23,23 @@ from annotators.store.engine import looks_like_sqlite, make_engine
 from annotators.store.models import Coder, ProjectMeta, Video
 
 from . import importer, metadata, relink
-from .files import from_stored_path
+from .files import from_stored_path, is_utf8_name, shown_path
 
 PROJECT_SUFFIX = ".storyframe"
 
 
 def _with_suffix(path: Path | str) -> Path:
-    """``path`` as given, with ``.storyframe`` added when it has no extension."""
+    """``path`` as given, with ``.storyframe`` added when it has no extension.
+
+    Raises :class:`ProjectError` (before any folder is made) when the full path is not valid
+    UTF-8: SQLite cannot open such a path, and video paths are stored relative to it.
+    """
     path = Path(path).expanduser()
+    if not is_utf8_name(path.absolute()):
+        raise ProjectError(
+            f"{shown_path(path.absolute())}: the path is not valid UTF-8; rename the folder "
+            "(or the file) to use it for a project"
+        )
     return path if path.suffix else path.with_suffix(PROJECT_SUFFIX)
 
 

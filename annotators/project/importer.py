@@ -1,8 +1,10 @@
 """Importing media files into a project: hash, deduplicate, probe, store (one commit per file).
 
 The job yields one :class:`~annotators.jobs.Progress` per file. Closing it between files
-keeps every file imported so far. Files that cannot be read or decoded are reported with
-the reason and skipped; they never stop the rest of the import.
+keeps every file imported so far. Files that cannot be read or decoded, and everything a
+folder holds that looks like a video but cannot be imported (broken links, FIFOs, names that
+are not UTF-8, unreadable sub-folders: see :func:`~.files.scan_paths`) are reported with the
+reason in ``failed``; they never stop the rest of the import.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from annotators.errors import MediaError
 from annotators.jobs import Job, Progress
 from annotators.store.models import Video
 
-from .files import expand_paths, sha256_of, to_stored_path
+from .files import scan_paths, sha256_of, shown_path, to_stored_path
 
 if TYPE_CHECKING:
     from .core import Project
@@ -33,7 +35,9 @@ class Skipped:
 
     def describe(self) -> str:
         """One line naming the file and why (media errors already name the file)."""
-        return self.reason if str(self.path) in self.reason else f"{self.path}: {self.reason}"
+        if str(self.path) in self.reason:
+            return self.reason
+        return f"{shown_path(self.path)}: {self.reason}"
 
 
 @dataclass
@@ -53,12 +57,13 @@ class ImportReport:
 
 def import_media(project: Project, paths: Sequence[Path]) -> Job[ImportReport]:
     """Import the given files and the video files inside the given folders."""
-    files = list(expand_paths(paths))
-    report = ImportReport()
+    scan = scan_paths(paths)
+    files = scan.files
+    report = ImportReport(failed=[Skipped(path, reason) for path, reason in scan.problems])
     yield Progress(0, len(files), f"{len(files)} files to import")
     for done, path in enumerate(files, start=1):
         outcome = _import_one(project, path, report)
-        yield Progress(done, len(files), f"{path.name}: {outcome}")
+        yield Progress(done, len(files), f"{shown_path(path.name)}: {outcome}")
     return report
 
 

@@ -4,13 +4,20 @@ Each row is matched to a video by a ``file``/``filename`` column equal to the vi
 name, or by its video id appearing in the file name (``7301234567890.mp4``,
 ``@user_video_7301234567890.mp4``). The whole row is kept verbatim in
 ``Video.platform_meta`` and its id in ``Video.platform_video_id``.
+
+A file that cannot be used is refused as a whole with a :class:`ProjectError` naming it (and
+the line, for JSON lines) before anything is written: not a regular file, not UTF-8, duplicate
+CSV columns, JSON nested deeper than :data:`MAX_DEPTH`, or not a list of objects. Integers too
+long for Python (over 4,300 digits) are kept as their text.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +33,8 @@ if TYPE_CHECKING:
 ID_COLUMNS = ("video_id", "id", "aweme_id", "item_id", "platform_video_id")
 FILE_COLUMNS = ("file", "filename", "file_name")
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+MAX_DEPTH = 64  # collection tools nest 3 or 4 levels (author.stats.followers)
+_INT_DIGITS = 100  # longer integers are no counts or ids: kept as text
 
 
 @dataclass
@@ -40,28 +49,86 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
     """Rows of a metadata file: CSV with a header, a JSON list (or ``{"data": [...]}``),
     or JSON lines. Raises :class:`ProjectError` naming the file when it cannot be read."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read for ever
+            raise ProjectError(f"cannot read metadata file {path}: not a regular file")
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProjectError(f"cannot read metadata file {path}: {error}") from error
+    except UnicodeDecodeError as error:
+        raise ProjectError(f"cannot read metadata file {path}: not UTF-8 text") from error
+    except OSError as error:
+        raise ProjectError(f"cannot read metadata file {path}: {error.strerror}") from error
     if path.suffix.lower() == ".csv":
-        return list(csv.DictReader(text.splitlines()))
+        return _csv_rows(path, text)
     try:
         return _json_rows(text)
     except ValueError as error:
         raise ProjectError(f"{path} is not valid JSON or JSON lines: {error}") from error
 
 
+def _csv_rows(path: Path, text: str) -> list[dict[str, Any]]:
+    """Rows of a CSV file with a header; refuses duplicate column names and broken quoting."""
+    from annotators.export.csvread import allow_long_fields  # only CSV imports need it
+
+    allow_long_fields()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            names = ", ".join(repr(name) for name in repeated)
+            raise ProjectError(f"{path}: column(s) {names} appear more than once in the header")
+        return [dict(zip(header, cells, strict=False)) for cells in reader if any(cells)]
+    except csv.Error as error:
+        raise ProjectError(f"{path}:{reader.line_num}: malformed CSV: {error}") from error
+
+
 def _json_rows(text: str) -> list[dict[str, Any]]:
     """Objects of a JSON document or, when it is not one, of JSON lines."""
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError:
-        data = [json.loads(line) for line in text.splitlines() if line.strip()]
+        data = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    data.append(_loads(line))
+                except ValueError as error:
+                    raise ValueError(f"line {number}: {error}") from error
     if isinstance(data, dict):
         data = next((data[k] for k in ("data", "videos", "items") if k in data), [data])
     if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-        raise ValueError("expected a list of objects")
+        raise ValueError("expected a list of objects (or one object per line)")
     return data
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` that refuses nesting deeper than :data:`MAX_DEPTH` and keeps absurdly
+    long integers as text."""
+    try:
+        data = json.loads(text, parse_int=_int_or_text)
+    except RecursionError:  # the parser's own guard, far beyond MAX_DEPTH
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep") from None
+    if _too_deep(data):
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
+    return data
+
+
+def _too_deep(data: Any) -> bool:
+    """True when lists/objects in ``data`` nest deeper than :data:`MAX_DEPTH` (iterative, so
+    it cannot itself overflow the stack)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _int_or_text(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _INT_DIGITS else digits
 
 
 def _lookup(row: dict[str, Any], names: tuple[str, ...]) -> str | None:

@@ -15,7 +15,7 @@ from annotators.errors import ProjectError
 from annotators.jobs import Job, Progress
 from annotators.store.models import Video
 
-from .files import expand_paths, sha256_of, to_stored_path
+from .files import expand_paths, is_utf8_name, sha256_of, shown_path, to_stored_path
 
 if TYPE_CHECKING:
     from .core import Project
@@ -32,6 +32,8 @@ class RelinkReport:
 def relink(project: Project, video_id: int, new_path: Path) -> Video:
     """Point video ``video_id`` at ``new_path``; :class:`ProjectError` if the content differs."""
     video = project.video(video_id)
+    if not is_utf8_name(new_path.absolute()):
+        raise ProjectError(f"{shown_path(new_path)}: the name is not valid UTF-8; rename it first")
     if not new_path.is_file():
         raise ProjectError(f"{new_path}: no such file")
     same_size = new_path.stat().st_size == video.size_bytes

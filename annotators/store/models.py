@@ -58,6 +58,9 @@ class Video(SQLModel, table=True):
     rotation: int = 0  # degrees clockwise the stored frames are turned for display
     has_audio: bool = False
     platform_video_id: str | None = Field(default=None, max_length=200, index=True)
+    # spoken language set by a coder for this clip (Whisper code); None: the project's default
+    # or detection from the speech
+    language: str | None = Field(default=None, max_length=20)
     platform_meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     imported_at: datetime = Field(default_factory=utcnow)
 
@@ -279,4 +282,72 @@ class ConsensusRecord(SQLModel, table=True):
     source_uid: str | None = Field(default=None, max_length=32)
     reviewer_id: int = Field(foreign_key="coder.id")
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Analysis(SQLModel, table=True):
+    """One run of an automatic analysis of a clip (``step`` ``ocr`` or ``shots``), with full
+    provenance like a transcript. Only one run per clip and step ``is_current``; re-running
+    adds a new current one and keeps the older until discarded."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    step: str = Field(max_length=20)
+    engine: str = Field(max_length=50)
+    engine_version: str = Field(max_length=50)
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    processing_s: float | None = None
+    is_current: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OnscreenText(SQLModel, table=True):
+    """A piece of text shown on screen from ``start_frame`` to ``end_frame`` (inclusive), as
+    read by OCR: merged from repeated readings of the same text in the same place."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    analysis_id: int = Field(foreign_key="analysis.id", index=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    start_frame: int
+    end_frame: int
+    start_s: float
+    end_s: float
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    confidence: float
+    # [x0, y0, x1, y1] in display-orientation pixels of the full frame
+    box: list[float] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class ShotCut(SQLModel, table=True):
+    """A hard cut: ``frame`` is the first frame of the new shot."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    analysis_id: int = Field(foreign_key="analysis.id", index=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    frame: int
+    time_s: float
+
+
+class Suggestion(SQLModel, table=True):
+    """Why an annotation was suggested, and what the coder decided.
+
+    The annotation (``annotation_uid``) is stored with ``source = suggested`` while pending or
+    rejected; accepting it makes it the coder's own (``source = manual``) and keeps this row
+    as its origin. ``anchor`` identifies the match (rule, where, what) so a rejected suggestion
+    is never made again for that clip and rule. ``status``: pending, accepted, rejected.
+    """
+
+    __table_args__ = (UniqueConstraint("video_id", "code_id", "coder_id", "anchor"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    annotation_uid: str = Field(max_length=32, unique=True)
+    video_id: int = Field(foreign_key="video.id", index=True)
+    code_id: int = Field(foreign_key="code.id")
+    coder_id: int = Field(foreign_key="coder.id")
+    rule: str = Field(max_length=300)
+    origin: str = Field(max_length=20)  # speech, screen, caption, metadata
+    matched_text: str = Field(sa_column=Column(Text, nullable=False))
+    anchor: str = Field(max_length=500)
+    status: str = Field(default="pending", max_length=20)
+    decided_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -21,14 +21,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotators.errors import MediaError
+from sqlmodel import Session
+
+from annotators.errors import MediaError, TranscriptionError
 from annotators.jobs import Job, Progress
 from annotators.media.audio import load_audio
 from annotators.store.models import Video
+from annotators.transcribe.clip_language import clip_settings, project_languages
 from annotators.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine
 from annotators.transcribe.result import TranscriptResult
+from annotators.transcribe.routing import flag_wrong_language
 from annotators.transcribe.settings import TranscribeSettings
-from annotators.transcribe.storage import current_transcript, save_transcript
+from annotators.transcribe.storage import current_transcript, save_transcript, translation_of
 from annotators.transcribe.transcribe import check_language, check_language_code
 
 if TYPE_CHECKING:
@@ -87,29 +91,39 @@ def transcribe_project(
     *,
     allow_download: bool = False,
     settings: TranscribeSettings | None = None,
+    translate: bool = False,
 ) -> Job[TranscribeReport]:
     """Job transcribing the project's clips that have no current transcript (all if ``force``).
 
     ``engine`` is an engine name (loaded once here, with ``model``) or an already loaded
     engine. ``video_ids`` limits the batch (unknown ids raise ``ProjectError`` before any work).
+    Each clip's language follows :mod:`.clip_language` (``language`` here overrides it).
     Clips without an audio track are skipped; unreadable clips are reported as failed.
+    With ``translate``, clips whose current transcript is not English get an English
+    translation as an extra version that does not replace the current transcript.
     """
     settings = settings or TranscribeSettings()
-    if language is not None:
-        settings = replace(settings, language=language)
+    check_language_code(language)
     check_language_code(settings.language)
+    if translate:
+        settings = replace(settings, task="translate")
     report = TranscribeReport()
-    todo = _clips_to_do(project, video_ids, force, report)
+    todo = _clips_to_do(project, video_ids, force, report, translate)
     yield TranscribeProgress(0, len(todo), f"{len(todo)} clips to transcribe")
     if not todo:
         return report
     loaded = _load(engine, model, allow_download, report)
-    check_language(loaded, settings.language)
+    if translate and not loaded.is_multilingual:
+        raise TranscriptionError(f"{loaded.model_name} is English-only; it cannot translate")
+    languages = project_languages(project)
+    per_clip = [clip_settings(settings, video, languages, language) for video in todo]
+    for clip in per_clip:
+        check_language(loaded, clip.language)
     started = time.perf_counter()
     paths = [project.video_path(video) for video in todo]
-    results = _transcribe_ahead(loaded, settings, paths, loaded.workers)
+    results = _transcribe_ahead(loaded, per_clip, paths, loaded.workers)
     for done, (video, result) in enumerate(zip(todo, results, strict=True), start=1):
-        outcome = _save(project, video, result, report)
+        outcome = _save(project, video, result, report, current=not translate)
         report.processing_s = time.perf_counter() - started
         message = f"{outcome.path.name}: {outcome.reason or outcome.status}"
         yield TranscribeProgress(done, len(todo), message, report.audio_s, report.processing_s)
@@ -117,13 +131,23 @@ def transcribe_project(
 
 
 def _clips_to_do(
-    project: Project, video_ids: Sequence[int] | None, force: bool, report: TranscribeReport
+    project: Project,
+    video_ids: Sequence[int] | None,
+    force: bool,
+    report: TranscribeReport,
+    translate: bool = False,
 ) -> list[Video]:
     videos = project.videos() if video_ids is None else [project.video(i) for i in video_ids]
     todo = []
     with project.session() as session:
         for video in videos:
-            if not force and current_transcript(session, video.id) is not None:
+            if translate and (why := _no_translation_needed(session, video.id, force)):
+                report.skipped.append(
+                    ClipOutcome(video.id, project.video_path(video), "skipped", None, why)
+                )
+            elif translate:
+                todo.append(video)
+            elif not force and current_transcript(session, video.id) is not None:
                 report.already_done += 1
             elif not video.has_audio:
                 path = project.video_path(video)
@@ -133,6 +157,18 @@ def _clips_to_do(
             else:
                 todo.append(video)
     return todo
+
+
+def _no_translation_needed(session: Session, video_id: int, force: bool) -> str:
+    """Why a clip gets no translation ("" when it needs one)."""
+    current = current_transcript(session, video_id)
+    if current is None:
+        return "not transcribed yet: transcribe it before translating"
+    if current.language == "en":
+        return "already English"
+    if not force and translation_of(session, video_id) is not None:
+        return "already translated"
+    return ""
 
 
 def _load(
@@ -148,33 +184,40 @@ def _load(
 
 
 def _transcribe_ahead(
-    engine: Engine, settings: TranscribeSettings, paths: list[Path], workers: int
+    engine: Engine, settings: list[TranscribeSettings], paths: list[Path], workers: int
 ) -> Iterator[Future[TranscriptResult]]:
     """Each clip's finished transcription, in order, with up to ``workers`` clips under way.
 
-    Closing the iterator cancels the clips not started and abandons those under way.
+    ``settings`` holds each clip's own. Closing the iterator cancels the clips not started
+    and abandons those under way.
     """
 
-    def transcribe(path: Path) -> TranscriptResult:
-        return engine.transcribe(load_audio(path), settings)
+    def transcribe(path: Path, clip: TranscribeSettings) -> TranscriptResult:
+        return flag_wrong_language(engine, engine.transcribe(load_audio(path), clip))
 
     pool = ThreadPoolExecutor(workers, thread_name_prefix="transcribe")
-    waiting = iter(paths)
-    under_way = deque(pool.submit(transcribe, path) for path in itertools.islice(waiting, workers))
+    waiting = zip(paths, settings, strict=True)
+    under_way = deque(pool.submit(transcribe, *job) for job in itertools.islice(waiting, workers))
     try:
         while under_way:
             finished = under_way.popleft()
             finished.exception()  # waits; the caller gets the error from ``result()``
-            under_way.extend(pool.submit(transcribe, path) for path in itertools.islice(waiting, 1))
+            under_way.extend(pool.submit(transcribe, *job) for job in itertools.islice(waiting, 1))
             yield finished
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _save(
-    project: Project, video: Video, transcribed: Future[TranscriptResult], report: TranscribeReport
+    project: Project,
+    video: Video,
+    transcribed: Future[TranscriptResult],
+    report: TranscribeReport,
+    *,
+    current: bool = True,
 ) -> ClipOutcome:
-    """Commit one clip's transcript; a clip whose audio cannot be read becomes ``failed``."""
+    """Commit one clip's transcript (as the ``current`` one, or as an extra version such as a
+    translation); a clip whose audio cannot be read becomes ``failed``."""
     path = project.video_path(video)
     try:
         result = transcribed.result()
@@ -183,7 +226,7 @@ def _save(
         report.failed.append(outcome)
         return outcome
     with project.session() as session:
-        row = save_transcript(session, video.id, result)
+        row = save_transcript(session, video.id, result, current=current)
         session.commit()
     outcome = ClipOutcome(video.id, path, result.status, row.id)
     report.transcribed.append(outcome)

@@ -14,10 +14,14 @@ from typing import Any
 class TranscribeSettings:
     """Decoding settings shared by all engines.
 
-    ``language`` None means auto-detect (multilingual models) or English (``.en`` models).
+    ``language`` None means auto-detect (multilingual models) or English (``.en`` models);
+    ``languages`` limits auto-detection to the languages a study's sample holds (None: any).
+    ``task`` is ``transcribe`` or ``translate`` (Whisper's translation into English).
     """
 
     language: str | None = None
+    languages: tuple[str, ...] | None = None
+    task: str = "transcribe"
     beam_size: int = 5
     word_timestamps: bool = True
     vad_filter: bool = True
@@ -38,4 +42,5 @@ class TranscribeSettings:
         """JSON-ready values (tuples become lists) for the transcript's provenance."""
         data = asdict(self)
         data["temperature"] = list(self.temperature)
+        data["languages"] = None if self.languages is None else list(self.languages)
         return data

@@ -14,14 +14,19 @@ from annotators.store.models import Segment, Transcript, Word, WordCorrection
 from annotators.transcribe.result import TranscriptResult, WordResult
 
 
-def save_transcript(session: Session, video_id: int, result: TranscriptResult) -> Transcript:
+def save_transcript(
+    session: Session, video_id: int, result: TranscriptResult, *, current: bool = True
+) -> Transcript:
     """Store ``result`` as the current transcript of ``video_id``; older ones stop being current.
 
-    Adds the transcript, its segments and words to ``session`` and flushes (ids are set);
-    the caller commits.
+    With ``current`` false (a translation) it is stored as an extra version and the current
+    transcript stays. Adds the transcript, its segments and words to ``session`` and flushes
+    (ids are set); the caller commits.
     """
-    _retire_current(session, video_id)
+    if current:
+        _retire_current(session, video_id)
     transcript = _transcript_row(video_id, result)
+    transcript.is_current = current
     session.add(transcript)
     session.flush()
     _add_segments(session, transcript.id, result)
@@ -33,6 +38,16 @@ def current_transcript(session: Session, video_id: int) -> Transcript | None:
     """The current transcript of ``video_id``, or None when it has never been transcribed."""
     rows = _current_rows(session, video_id)
     return rows[0] if rows else None
+
+
+def is_translation(transcript: Transcript) -> bool:
+    """True for an English translation made with Whisper's translate task."""
+    return (transcript.settings or {}).get("task") == "translate"
+
+
+def translation_of(session: Session, video_id: int) -> Transcript | None:
+    """The newest English translation of ``video_id``, or None."""
+    return next((t for t in transcript_versions(session, video_id) if is_translation(t)), None)
 
 
 def transcript_versions(session: Session, video_id: int) -> list[Transcript]:
@@ -77,7 +92,8 @@ def discard_transcript(session: Session, transcript_id: int) -> Transcript | Non
     session.exec(delete(Segment).where(col(Segment.transcript_id) == transcript_id))
     session.delete(transcript)
     session.flush()
-    remaining = transcript_versions(session, video_id)
+    # a translation never becomes the transcript coders code against
+    remaining = [t for t in transcript_versions(session, video_id) if not is_translation(t)]
     if was_current and remaining:
         return set_current_transcript(session, remaining[0].id)
     return current_transcript(session, video_id)

@@ -19,9 +19,11 @@ def transcribe_file(
     Raises :class:`~annotators.errors.MediaError` for files without readable audio and
     :class:`TranscriptionError` for a language the model cannot transcribe.
     """
+    from annotators.transcribe.routing import flag_wrong_language
+
     settings = settings or TranscribeSettings()
     check_language(engine, settings.language)
-    return engine.transcribe(load_audio(path), settings)
+    return flag_wrong_language(engine, engine.transcribe(load_audio(path), settings))
 
 
 def check_language_code(language: str | None) -> None:

@@ -106,7 +106,8 @@ class InspectorPanel(QWidget):
     def refresh(self) -> None:
         """Show the selected annotation as it is in the database now."""
         ws = self.workspace
-        row = annotation(ws.project, ws.selection) if ws.project and ws.selection else None
+        ready = ws.project is not None and ws.selection is not None and ws.coder is not None
+        row = annotation(ws.project, ws.selection, ws.coder.id) if ready else None
         changed_code = row is None or self.row is None or row.code_id != self.row.code_id
         self.row = row
         self.empty.setVisible(row is None)

@@ -114,6 +114,7 @@ class PlayerPanel(QWidget):
     def _connect(self) -> None:
         playback = self.playback
         playback.frame_shown.connect(self._on_frame)
+        playback.preview_shown.connect(self.view.show_preview)
         playback.position_changed.connect(self._on_position)
         playback.loaded.connect(self._on_loaded)
         playback.playing_changed.connect(

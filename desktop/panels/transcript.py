@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import bisect
+import html
 from html import escape
 
 from PySide6.QtCore import QElapsedTimer, QPoint, Qt, QTimer, QUrl, Signal
@@ -272,10 +273,18 @@ class TranscriptPanel(QWidget):
             limit = self.text.low_confidence
             low = sum(1 for w in words if w.probability is not None and w.probability < limit)
             model = transcript.model.rstrip("/").split("/")[-1].split(" (")[0]
-            self.info.setText(
-                f"{len(words)} words · {model} · {low} word{'s' * (low != 1)} below "
-                f"{limit:.2f} (underlined in orange)"
+            text = (
+                f"{len(words)} words · {model} · {transcript.language or '?'} · {low} "
+                f"word{'s' * (low != 1)} below {limit:.2f} (underlined in orange)"
             )
+            warning = (transcript.settings or {}).get("language_warning")
+            if warning:
+                text = (
+                    f"<b style='color:#c0392b'>⚠ {html.escape(warning)}.</b> Set the language "
+                    "under Clip ▸ Spoken language, then transcribe the clip again (Ctrl+T); "
+                    f"this version is kept.<br>{text}"
+                )
+            self.info.setText(text)
         has_audio = clip is not None and clip.has_audio
         self.transcribe_button.setVisible(transcript is None and has_audio)
 

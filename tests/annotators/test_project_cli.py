@@ -38,7 +38,7 @@ def test_init_import_videos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     with Project.open(project) as opened, opened.session() as session:
         assert active_codebook(session) is not None  # ready to code
     code, out, err = run(["import", str(project), str(tmp_path)], capsys)
-    assert code == 1  # one file failed: reported, the other imported
+    assert code == 3  # done, one file skipped: reported, the other imported
     assert "imported 1" in out and "failed 1" in out
     assert "b.mp4" in err and "Traceback" not in err
 

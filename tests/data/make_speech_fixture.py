@@ -22,9 +22,10 @@ LEAD_IN_S = 0.5  # silence before the speech, so word times must be offset corre
 RATE = 16000
 
 
-def speak(text: str, wav_path: Path) -> None:
-    """Synthesize ``text`` with espeak-ng (US English, 150 words per minute) into a WAV."""
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav_path), text], check=True)
+def speak(text: str, wav_path: Path, voice: str = "en-us", speed: int = 150) -> None:
+    """Synthesize ``text`` with espeak-ng (``voice``, ``speed`` words per minute) into a WAV."""
+    command = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav_path), text]
+    subprocess.run(command, check=True)
 
 
 def read_wav(path: Path) -> np.ndarray:

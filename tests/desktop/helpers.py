@@ -29,4 +29,7 @@ def press(qtbot, window, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -
 
 def settled(window, frame: int):  # type: ignore[no-untyped-def]
     """Predicate: the player is at ``frame`` and the picture shows that frame."""
-    return lambda: window.playback.current == frame and window.player.view.frame_index == frame
+    view = window.player.view
+    return lambda: (
+        window.playback.current == frame and view.frame_index == frame and not view.previewing
+    )

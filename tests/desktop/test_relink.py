@@ -26,6 +26,8 @@ def _clip_with_moved_file(qtbot, window, clip_dir, tmp_path):  # type: ignore[no
     moved.parent.mkdir()
     original.rename(moved)
     assert window.open_project(window.workspace.project.path)
+    # the library loads its rows, then checks the files, in the background
+    qtbot.waitUntil(lambda: window.library.idle and window.workspace.clip is not None)
     return original, moved
 
 
@@ -56,6 +58,7 @@ def test_missing_clip_is_marked_and_relinked_by_locating_its_file(
     window.missing.locate(moved)
     qtbot.waitUntil(lambda: not window.missing.isVisible(), timeout=10000)
     qtbot.waitUntil(lambda: window.player.view.frame_index == 0, timeout=10000)
+    qtbot.waitUntil(lambda: window.library.idle)
     tooltip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
     assert tooltip.startswith("elsewhere/renamed.mp4\n")  # stored relative to the project
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole) is None
@@ -79,6 +82,7 @@ def test_find_missing_videos_searches_a_folder_and_reports(
     assert reports == ["Found 1 missing video; none missing now."]
     assert not window.missing.isVisible()
     model = window.library.model
+    qtbot.waitUntil(lambda: window.library.idle)  # files are checked again in the background
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole) is None  # not missing
     qtbot.waitUntil(lambda: window.player.view.frame_index == 0, timeout=10000)
     assert shown_barcode(window) == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from annotators.errors import TranscriptionError
 from annotators.transcribe.engines.base import Engine
-from annotators.transcribe.models import resolve_model
+from annotators.transcribe.models import ModelRef, resolve_model
 
 DEFAULT_ENGINE = "faster-whisper"
 ENGINE_NAMES = ("faster-whisper", "openai-whisper")
@@ -19,13 +19,31 @@ def load_engine(
     allow_download: bool = False,
     cpu_threads: int = 0,
 ) -> Engine:
-    """Load the engine ``name`` with ``model`` (None = bundled tiny.en, or a local path, or a
-    size name that is only downloaded when ``allow_download``).
+    """Load the engine ``name`` with ``model``: a local path, ``base`` (the multilingual model),
+    or a size name that is only downloaded when ``allow_download``. None is the default: the
+    bundled tiny.en, behind a :class:`~annotators.transcribe.routing.LanguageRouter` that
+    sends non-English clips to the multilingual model when ``storyframe[multilingual]`` is
+    installed.
 
     Raises :class:`TranscriptionError` for an unknown engine or a model that cannot be used.
     Each engine's libraries are imported only when it is chosen (torch is slow to import).
     """
-    ref = resolve_model(model)
+    from annotators.transcribe.multilingual import NAME as MULTILINGUAL
+    from annotators.transcribe.multilingual import multilingual_installed
+
+    def load(ref: ModelRef) -> Engine:
+        return _load(name, ref, allow_download=allow_download, cpu_threads=cpu_threads)
+
+    english = load(resolve_model(model))
+    if model is None and multilingual_installed():
+        from annotators.transcribe.routing import LanguageRouter
+
+        return LanguageRouter(english, lambda: load(resolve_model(MULTILINGUAL)))
+    return english
+
+
+def _load(name: str, ref: ModelRef, *, allow_download: bool, cpu_threads: int) -> Engine:
+    """Load one model with the engine ``name``."""
     if name == "faster-whisper":
         from annotators.transcribe.engines.faster import load_faster_whisper
 

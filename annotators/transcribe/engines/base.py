@@ -27,3 +27,9 @@ class Engine(Protocol):
     def transcribe(self, audio: np.ndarray, settings: TranscribeSettings) -> TranscriptResult:
         """Transcribe ``audio`` (16 kHz mono float32) with ``settings``; no network access."""
         ...
+
+    def language_probabilities(
+        self, audio: np.ndarray, settings: TranscribeSettings
+    ) -> list[tuple[str, float]]:
+        """(language code, probability) of the speech in ``audio`` (multilingual models)."""
+        ...

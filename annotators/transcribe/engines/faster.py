@@ -78,6 +78,14 @@ class FasterWhisperEngine:
             processing_s=time.perf_counter() - started,
         )
 
+    def language_probabilities(
+        self, audio: np.ndarray, settings: TranscribeSettings
+    ) -> list[tuple[str, float]]:
+        """(language, probability) for the clip's speech after VAD (multilingual models)."""
+        return self.model.detect_language(
+            audio, vad_filter=settings.vad_filter, vad_parameters=vad_options(settings)
+        )[2]
+
     def _part(
         self, audio: np.ndarray, start: int, end: int, *, kwargs: dict
     ) -> tuple[tuple[SegmentResult, ...], str]:
@@ -139,6 +147,7 @@ def vad_options(settings: TranscribeSettings) -> VadOptions:
 def _kwargs(settings: TranscribeSettings) -> dict:
     return {
         "language": settings.language,
+        "task": settings.task,
         "beam_size": settings.beam_size,
         "word_timestamps": settings.word_timestamps,
         "vad_filter": settings.vad_filter,

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import platformdirs
 import torch
 import whisper
 from faster_whisper.vad import SpeechTimestampsMap, collect_chunks, get_speech_timestamps
@@ -27,7 +26,7 @@ from annotators.errors import TranscriptionError
 from annotators.media.audio import WHISPER_SAMPLE_RATE
 from annotators.transcribe.convert import alignment_mask, convert_ct2_dir
 from annotators.transcribe.engines.faster import vad_options
-from annotators.transcribe.models import ModelRef, download_refused
+from annotators.transcribe.models import ModelRef, cache_root, download_refused
 from annotators.transcribe.result import Provenance, SegmentResult, TranscriptResult, WordResult
 from annotators.transcribe.settings import TranscribeSettings
 
@@ -67,6 +66,20 @@ class OpenAIWhisperEngine:
             processing_s=time.perf_counter() - started,
         )
 
+    def language_probabilities(
+        self, audio: np.ndarray, settings: TranscribeSettings
+    ) -> list[tuple[str, float]]:
+        """(language, probability) for the clip's speech after VAD (multilingual models)."""
+        speech, _ = _speech_only(audio, settings)
+        if not speech.size:
+            return [("en", 1.0)]
+        mel = whisper.log_mel_spectrogram(
+            whisper.pad_or_trim(torch.from_numpy(speech)), self.model.dims.n_mels
+        ).to(self.model.device)
+        with torch.inference_mode():
+            _, probabilities = self.model.detect_language(mel)
+        return list(probabilities.items())
+
     def _provenance(self, settings: TranscribeSettings, language: str | None) -> Provenance:
         extra = {"device": str(self.model.device), "torch_version": torch.__version__}
         return Provenance(NAME, self.version, self.model_name, language, settings.to_dict() | extra)
@@ -105,10 +118,8 @@ def converted_checkpoint(model_dir: Path) -> Path:
 
 
 def cache_dir() -> Path:
-    """Folder of converted checkpoints (``STORYFRAME_CACHE_DIR`` overrides it, e.g. in tests)."""
-    override = os.environ.get("STORYFRAME_CACHE_DIR")
-    base = Path(override) if override else Path(platformdirs.user_cache_dir("storyframe"))
-    return base / "openai-whisper"
+    """Folder of converted checkpoints (inside :func:`cache_root`)."""
+    return cache_root() / "openai-whisper"
 
 
 def whisper_cache_dir() -> Path:
@@ -177,6 +188,7 @@ def _speech_only(
 def _kwargs(settings: TranscribeSettings, model: whisper.Whisper) -> dict:
     return {
         "language": settings.language,
+        "task": settings.task,
         "beam_size": settings.beam_size,
         "best_of": settings.beam_size,
         "word_timestamps": settings.word_timestamps,

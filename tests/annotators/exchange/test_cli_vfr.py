@@ -70,3 +70,15 @@ def test_cli_refuses_a_broken_file_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     with Project.open(tmp_path / "p.storyframe") as reopened:
         assert digest(reopened) == before
+
+
+def test_cli_reports_what_it_could_not_map_and_exits_3(tmp_path: Path) -> None:
+    project = Project.create(tmp_path / "p.storyframe")
+    project.close()
+    field = Path(__file__).resolve().parents[4] / "shared" / "formats" / "eaf" / "speach_test.eaf"
+    if not field.exists():
+        field = Path("/work/shared/formats/eaf/speach_test.eaf")
+    done = storyframe("exchange", "import", str(tmp_path / "p.storyframe"), str(field))
+    assert done.returncode == 3, done.stderr
+    assert "added 0 annotation(s)" in done.stdout
+    assert "not mapped:" in done.stderr and "'test.wav': no project video matches it" in done.stderr

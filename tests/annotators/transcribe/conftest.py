@@ -11,6 +11,7 @@ import pytest
 
 from annotators.media.audio import load_audio
 from annotators.transcribe import Engine, TranscribeSettings, TranscriptResult, load_engine
+from annotators.transcribe.models import bundled_model_path
 
 from .clips import SPEECH_CLIP, make_music_clip, write_clip
 
@@ -30,7 +31,8 @@ def storyframe_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
 
 @pytest.fixture(scope="session")
 def faster_engine() -> Engine:
-    return load_engine("faster-whisper")
+    """The bundled English model alone (the default engine routes by language around it)."""
+    return load_engine("faster-whisper", bundled_model_path())
 
 
 # One torch thread: on a shared CI machine, torch's spinning worker threads make a 2-thread
@@ -40,7 +42,7 @@ OPENAI_THREADS = 1
 
 @pytest.fixture(scope="session")
 def openai_engine(storyframe_cache: Path) -> Engine:
-    return load_engine("openai-whisper", cpu_threads=OPENAI_THREADS)
+    return load_engine("openai-whisper", bundled_model_path(), cpu_threads=OPENAI_THREADS)
 
 
 @pytest.fixture(scope="session")

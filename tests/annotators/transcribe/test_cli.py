@@ -106,7 +106,7 @@ def test_transcribe_reports_bad_clip_and_exits_nonzero(
 ) -> None:
     use_engine(monkeypatch, faster_engine)
     code, out, err = storyframe(["transcribe", str(project_file)], capsys, monkeypatch)
-    assert code == 1  # something failed: scripts can tell
+    assert code == 3  # done, something failed: scripts can tell
     assert "Transcribed 2 clips" in out and "1 failed" in out and "c_broken.mp4" in out
     assert "Traceback" not in err
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from annotators.transcribe import Engine, TranscribeSettings, TranscriptResult, load_engine
+from annotators.transcribe.models import bundled_model_path
 from annotators.transcribe.parts import cut_points
 
 from .clips import normalise, reference_text
@@ -23,7 +24,7 @@ def story_twice(speech_audio: np.ndarray) -> np.ndarray:
 @pytest.fixture(scope="session")
 def two_core_engine() -> Engine:
     """Two single-threaded replicas whatever the machine has, so a 30 s clip is cut in two."""
-    return load_engine("faster-whisper", cpu_threads=2)
+    return load_engine("faster-whisper", bundled_model_path(), cpu_threads=2)
 
 
 @pytest.fixture(scope="session")
