@@ -112,6 +112,7 @@ class _Applier:
             if ids is None or len(ids) != 1:
                 raise ExportError(f"--video {override!r} matches {len(ids or ())} videos, not one")
             forced = rows[next(iter(ids))]
+        timed = {draft.video for draft in self.plan.annotations}
         by_hash = {row.content_hash: row for row in rows.values()}
         by_name: dict[str, list[Video]] = {}
         for row in rows.values():
@@ -127,7 +128,8 @@ class _Applier:
                 self.clips[ref] = None
                 continue
             self.result.videos[str(ref)] = found.file_name
-            table = self._table(found)
+            # only annotations need frames: a transcript or clip value imports without the file
+            table = self._table(found) if ref in timed else None
             frames = (
                 None
                 if table is None
