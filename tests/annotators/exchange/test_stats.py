@@ -47,18 +47,10 @@ def test_wide_values_equal_csv_wide_and_carry_labels(
     # ordinal scale 1-5 keeps its numbers, labelled from the codebook
     assert meta.variable_value_labels["tone"][4] == "level 4"
     assert meta.variable_value_labels["donate_present"] == {0: "absent", 1: "present"}
+    assert list(frame.columns) == list(csv_rows[0])  # every csv-wide column, same order
     for index, csv_row in enumerate(csv_rows):
-        for name in (
-            "coder",
-            "video_file_name",
-            "donate_count",
-            "emotion_total_duration_s",
-            "testimony_first_onset_s",
-            "tone",
-            "score",
-            "coder_notes",
-        ):
-            cell, value = csv_row[name], frame[name][index]
+        for name, cell in csv_row.items():
+            value = frame[name][index]
             if isinstance(value, float):
                 assert (math.isnan(value) and cell == "") or value == pytest.approx(float(cell))
             else:

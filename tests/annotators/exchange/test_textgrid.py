@@ -85,3 +85,18 @@ def test_a_single_file_for_several_clips_is_refused(coded: Coded, tmp_path: Path
     with pytest.raises(ExportError, match="2 videos selected"):
         _export(coded, tmp_path / "all.TextGrid")
     assert not (tmp_path / "all.TextGrid").exists()
+
+
+def test_times_come_from_the_frame_table(coded: Coded, tmp_path: Path) -> None:
+    """Variable frame rate: frame i at 0.03 * i s for i < 40, then 0.05 s apart. The stored
+    start times are the table's; the end is when the last frame stops being shown."""
+
+    def vfr(frame: int) -> float:
+        return 0.03 * frame if frame < 40 else 1.2 + 0.05 * (frame - 40)
+
+    out = tmp_path / "a.TextGrid"
+    flt = ExportFilter(videos=["a.mp4"], coders=["alice"])
+    run_job(export_job(coded.project, "textgrid", out, flt, lambda video: vfr))
+    testimony = textgrid.openTextgrid(str(out), False).getTier("testimony")
+    # frames 12-50: starts at its stored 0.48 s; frame 50 ends when frame 51 starts (1.75 s)
+    assert [(e.start, e.end) for e in testimony.entries] == [(0.48, pytest.approx(1.75))]
