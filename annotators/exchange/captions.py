@@ -9,7 +9,8 @@ A human or platform caption file becomes a :class:`TranscriptResult` like a Whis
   cue end);
 - YouTube's rolling two-line cues repeat the previous line above the new one; a line equal to
   the line imported just before it is dropped, so no word is imported twice;
-- styling tags (``<c.colorE5E5E5>``, ``<i>``, ``<v Speaker>``) are removed, the text kept;
+- styling tags (``<c.colorE5E5E5>``, ``<i>``, ``<v Speaker>``, SubRip's ``{\an8}``) are
+  removed, the text kept; character references (``&amp;``) are resolved;
 - the provenance is engine ``imported``, model the file name, and in ``settings`` the format,
   file name and SHA-256 of the file, so the transcript can be traced to the exact file.
 
@@ -20,6 +21,7 @@ export treats them like a Whisper transcript. Confidence figures are ``None``.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -33,7 +35,8 @@ from annotators.transcribe.result import Provenance, SegmentResult, TranscriptRe
 
 ENGINE = "imported"
 MAX_BYTES = 50 * 1024 * 1024
-_TAG = re.compile(r"<[^>]*>")
+# cue tags (<c.x>, <i>, <v Ana>, <00:01.000>) and SubRip's ASS overrides ({\an8}, {\i1})
+_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
 _TIME_TAG = re.compile(r"<(\d+:)?(\d{1,2}):(\d{2})\.(\d{3})>")
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{3})$")
 _LANGUAGE = re.compile(r"^\s*language\s*:\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\s*$", re.I)
@@ -178,8 +181,9 @@ def _segments(captions: list[Caption]) -> list[SegmentResult]:
 
 
 def _plain(line: str) -> str:
-    """A cue line without tags and with single spaces."""
-    return " ".join(_TAG.sub("", line).split())
+    """A cue line without tags, with its character references (``&amp;``) resolved and
+    single spaces."""
+    return " ".join(html.unescape(_TAG.sub("", line)).split())
 
 
 def _timed_words(line: str, caption: Caption) -> list[WordResult]:

@@ -214,3 +214,12 @@ def _app():  # noqa: ANN202
 
     _load_commands()
     return app
+
+
+def test_escapes_and_subrip_overrides_are_resolved(tmp_path: Path) -> None:
+    vtt = tmp_path / "x.vtt"
+    vtt.write_text("WEBVTT\n\n00:01.000 --> 00:02.000\nfish &amp; chips &lt;3\n", encoding="utf-8")
+    assert read_captions(vtt).text == "fish & chips <3"
+    srt = tmp_path / "x.srt"
+    srt.write_text("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}top line\n", encoding="utf-8")
+    assert read_captions(srt).text == "top line"
