@@ -230,3 +230,18 @@ def test_overlapping_rows_of_one_coder_go_to_extra_tiers(coded: Coded, tmp_path:
         (120, 160, "hope"),
         (200, 210, "hope"),
     ]
+
+
+def test_pympi_reads_our_eaf_with_the_same_tiers_and_spans(coded: Coded, tmp_path: Path) -> None:
+    """A cross-check with another EAF reader (pympi-ling, a dev dependency)."""
+    elan = pytest.importorskip("pympi.Elan")
+    out = tmp_path / "a.eaf"
+    run_job(export_job(coded.project, "eaf", out, ExportFilter(videos=["a.mp4"]), times=times25))
+    eaf = elan.Eaf(str(out))
+    assert eaf.get_annotation_data_for_tier("emotion") == [
+        (4000, 6000, "sadness"),
+        (8000, 8400, "hope"),
+    ]
+    bob = 'donate@bob, "the second"'
+    assert eaf.get_annotation_data_for_tier(bob) == [(1240, 1280, "")]
+    assert eaf.get_parameters_for_tier(bob)["ANNOTATOR"] == 'bob, "the second"'
