@@ -102,6 +102,14 @@ def _variables(
     return found
 
 
+def _file_name(path: str, name: str) -> str:
+    """The clip's file name: the path's last part, except for media stored inside the
+    archive (``internal://<guid>.mp4``), where the source's name is the file's name."""
+    if not path or path.lower().startswith("internal://"):
+        return name
+    return posixpath.basename(unquote(path).replace("\\", "/")) or name
+
+
 def _type_of(kind: str) -> str:
     return {"Boolean": "presence", "Integer": "number", "Float": "number"}.get(kind, "text")
 
@@ -135,7 +143,7 @@ class _SourceReader:
             )
             return
         _text, fields = read_marker(source.findtext("{*}Description"))
-        file_name = posixpath.basename(unquote(source.get("path") or "").replace("\\", "/")) or name
+        file_name = _file_name(source.get("path") or "", name)
         video = self.plan.add_video(VideoRef(file_name or None, fields.get("sha256")))
         for selection in source.iterfind("{*}VideoSelection"):
             self.selection(selection, video)

@@ -37,15 +37,23 @@ class ExportData:
         return [v for i, v in sorted(self.videos.items()) if ids is None or i in ids]
 
     def codebook_codes(self) -> list[CodeInfo]:
-        """Codes and categories of the exported codebook (not retired) in codebook order,
-        plus any other code the selected rows use."""
+        """Codes of the exported codebook (not retired) in codebook order, plus any other
+        code the selected rows use, and the categories that hold them."""
         used = {row["code_id"] for row in (*self.annotations, *self.clip_values)}
         wanted = self.selection.code_ids
+        codes = [
+            code
+            for code in self.codes.values()
+            if not code.is_category
+            and (code.codebook_id == self.codebook_id and not code.retired or code.id in used)
+            and (wanted is None or code.id in wanted)
+        ]
+        ids = {code.id for code in codes}
+        holders = {(code.codebook_id, key) for code in codes for key in code.ancestors}
         return [
             code
             for code in self.codes.values()
-            if (code.codebook_id == self.codebook_id and not code.retired or code.id in used)
-            and (wanted is None or code.id in wanted or code.is_category)
+            if code.id in ids or (code.is_category and (code.codebook_id, code.key) in holders)
         ]
 
 

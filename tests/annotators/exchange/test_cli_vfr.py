@@ -8,13 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from annotators.project import Project
 from tests.annotators.export.test_vfr import coded_vfr_project
 from tests.media_fixtures import make_clip
 
 from .conftest import digest
-from .test_eaf import annotations
+from .test_eaf import EAF_SCHEMA, annotations
+from .test_refi import PROJECT_SCHEMA, qde_of
 
 
 def storyframe(*args: str) -> subprocess.CompletedProcess[str]:
@@ -38,6 +40,10 @@ def test_cli_round_trip_on_a_vfr_clip(tmp_path: Path, vfr_clip: Path, fmt: str) 
     done = storyframe("export", str(tmp_path / "vfr.storyframe"), "-f", fmt, "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "wrote 1" in done.stdout and "not carried" in done.stderr
+    if fmt == "eaf":
+        EAF_SCHEMA.assertValid(etree.parse(str(out)))
+    else:
+        PROJECT_SCHEMA.assertValid(qde_of(out))
 
     target = Project.create(tmp_path / "other" / "fresh.storyframe", default_codebook=False)
     from annotators.jobs import run_job

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from annotators.errors import ExportError
 from annotators.exchange import apply_plan, detect_format, export_job, read_file
+from annotators.export import ExportFilter
 from annotators.jobs import run_job
 from annotators.project import Project
 from annotators.store.models import Annotation, Code, Coder, Video
@@ -202,3 +203,45 @@ def test_not_eaf_is_refused_with_the_file_and_line(tmp_path: Path) -> None:
     path.write_text("<ANNOTATION_DOCUMENT><HEADER></ANNOTATION_DOCUMENT>", encoding="utf-8")
     with pytest.raises(ExportError, match=r"broken\.eaf: line 1"):
         read_file(path)
+
+
+def test_overlapping_rows_of_one_coder_go_to_extra_tiers(coded: Coded, tmp_path: Path) -> None:
+    from tests.annotators.export.conftest import annotate
+
+    with coded.project.session() as session:
+        video, code, alice = coded.videos["a.mp4"], coded.codes["emotion"], coded.coders["alice"]
+        annotate(session, video, code, alice, 120, 160, value="hope")  # overlaps 100-150
+        session.commit()
+    out = tmp_path / "a.eaf"
+    run_job(export_job(coded.project, "eaf", out, ExportFilter(videos=["a.mp4"]), times=times25))
+    document = etree.parse(str(out))
+    EAF_SCHEMA.assertValid(document)
+    tiers = [
+        t.get("TIER_ID")
+        for t in document.iterfind("TIER")
+        if t.get("TIER_ID").startswith("emotion")
+    ]
+    assert tiers == ["emotion", "emotion (2)"]
+    with fresh_project(tmp_path) as second:
+        apply_plan(second, read_file(out), times=times25)
+        mine = [r for r in annotations(second) if r[1] == "emotion"]
+    assert [(r[3], r[4], r[5]) for r in mine] == [
+        (100, 150, "sadness"),
+        (120, 160, "hope"),
+        (200, 210, "hope"),
+    ]
+
+
+def test_pympi_reads_our_eaf_with_the_same_tiers_and_spans(coded: Coded, tmp_path: Path) -> None:
+    """A cross-check with another EAF reader (pympi-ling, a dev dependency)."""
+    elan = pytest.importorskip("pympi.Elan")
+    out = tmp_path / "a.eaf"
+    run_job(export_job(coded.project, "eaf", out, ExportFilter(videos=["a.mp4"]), times=times25))
+    eaf = elan.Eaf(str(out))
+    assert eaf.get_annotation_data_for_tier("emotion") == [
+        (4000, 6000, "sadness"),
+        (8000, 8400, "hope"),
+    ]
+    bob = 'donate@bob, "the second"'
+    assert eaf.get_annotation_data_for_tier(bob) == [(1240, 1280, "")]
+    assert eaf.get_parameters_for_tier(bob)["ANNOTATOR"] == 'bob, "the second"'

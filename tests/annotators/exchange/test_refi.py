@@ -17,7 +17,7 @@ from annotators.project import Project
 from annotators.store.models import ClipValue, Code, Coder, Segment, Transcript, Video
 
 from .conftest import FORMATS, Coded, digest, fresh_project, times25
-from .test_eaf import annotations
+from .test_eaf import EAF_SCHEMA, annotations
 
 PROJECT_SCHEMA = etree.XMLSchema(etree.parse(str(FORMATS / "refi" / "Project.xsd")))
 CODEBOOK_SCHEMA = etree.XMLSchema(etree.parse(str(FORMATS / "refi" / "Codebook.xsd")))
@@ -182,3 +182,22 @@ def test_unknown_code_reference_is_reported_not_fatal(coded: Coded, tmp_path: Pa
         assert digest(second) == before
     assert result.annotations == 4
     assert sum("coded with an unknown code" in p for p in result.problems) == 2
+
+
+def test_filters_are_the_csv_exports_filters(coded: Coded, tmp_path: Path) -> None:
+    from annotators.export import ExportFilter
+
+    flt = ExportFilter(coders=["alice"], categories=["cta"])
+    run_job(export_job(coded.project, "qdpx", tmp_path / "cta.qdpx", flt, times=times25))
+    tree = qde_of(tmp_path / "cta.qdpx")
+    PROJECT_SCHEMA.assertValid(tree)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    assert [c.get("name") for c in tree.iterfind(".//q:Code", ns)] == ["Calls to action", "Donate"]
+    selections = tree.findall(".//q:VideoSelection", ns)
+    assert [(s.get("name"), s.get("begin")) for s in selections] == [("Donate", "1200")]
+    run_job(
+        export_job(
+            coded.project, "eaf", tmp_path / "a.eaf", ExportFilter(videos=["a.mp4"]), times=times25
+        )
+    )
+    EAF_SCHEMA.assertValid(etree.parse(str(tmp_path / "a.eaf")))
