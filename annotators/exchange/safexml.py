@@ -47,7 +47,8 @@ def parse_xml_bytes(data: bytes, source: str) -> etree._Element:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:
         line = error.lineno or "?"
-        raise ExportError(f"{source}: line {line}: not well-formed XML ({error.msg})") from None
+        why = " ".join(str(error.msg).split())  # lxml's messages may hold line breaks
+        raise ExportError(f"{source}: line {line}: not well-formed XML ({why})") from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise ExportError(f"{source}: line 1: a DOCTYPE is not allowed (entities are refused)")

@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING, Any
 from annotators.errors import ExportError
 from annotators.export.catalog import CodeInfo
 from annotators.export.csvio import Column, CsvOptions
-from annotators.export.dictionary import TIME_MEASURES, wide_columns
+from annotators.export.dictionary import wide_columns
 from annotators.export.long import COLUMNS as LONG_COLUMNS
 from annotators.export.long import export_long
 from annotators.export.selection import ExportFilter
 from annotators.export.wide import wide_table
+from annotators.export.widenames import TIME_MEASURES
 from annotators.jobs import Job, Progress
 
 from .registry import Format, register
@@ -147,11 +148,13 @@ def _listed(code: CodeInfo) -> tuple[dict[int | float, str], dict[str, int] | No
     return {encode[value]: label or value for value, label in options}, encode
 
 
-def _wide_variables(columns: list[Column], codes: list[CodeInfo]) -> list[_Variable]:
+def _wide_variables(
+    columns: list[Column], codes: list[CodeInfo], bases: dict[int, str]
+) -> list[_Variable]:
     """Types and labels of the wide columns (codes by their csv-wide column names)."""
     by_column: dict[str, tuple[CodeInfo, str | None]] = {}
     for code in codes:
-        for name in wide_columns(code):
+        for name in wide_columns(code, bases.get(code.id)):
             measure = next((m for m in TIME_MEASURES if name.endswith("_" + m)), None)
             by_column.setdefault(name, (code, None if code.is_clip else measure))
     variables = []
@@ -295,7 +298,7 @@ def export_stats(
         path = path.with_name(f"{path.name}.{fmt}")
     wide = wide_table(session, flt)
     rows = list(wide.rows)
-    variables = _wide_variables(wide.columns, wide.codes)
+    variables = _wide_variables(wide.columns, wide.codes, wide.bases)
     _meta_numeric(variables, rows)
     renamed = _write(fmt, _frame(variables, rows, path), variables, path)
     long_rows = _long_rows(session, flt)
