@@ -114,7 +114,7 @@ def spss_name(name: str, taken: set[str]) -> str:
 def stata_name(name: str, taken: set[str], size: int = 32) -> str:
     """A legal, unique Stata variable name: ``[A-Za-z_][A-Za-z0-9_]*``, at most ``size``
     (32) chars, not a reserved word (nor ``str1``...``str2045``). Variables with value
-    labels get 31: readstat names their label set after them and allows 31 there."""
+    labels get fewer (see :func:`_write`): their label set is named after them."""
     legal = re.sub(r"[^A-Za-z0-9_]", "_", name) or "v"
     if legal[0].isdigit():
         legal = "v" + legal
@@ -237,11 +237,15 @@ def _write(fmt: str, frame: pd.DataFrame, variables: list[_Variable], path: Path
     import pyreadstat  # here: the format registry loads this module, pyreadstat only on use
 
     taken: set[str] = set()
+    # pyreadstat names a label set <variable><n> (n counts label sets from 0) and Stata
+    # allows 32 characters there: labelled variables leave room for the digits of n
+    labelled = sum(1 for v in variables if v.value_labels)
+    short = 32 - len(str(max(labelled - 1, 0)))
     names = {
         v.column.name: (
             spss_name(v.column.name, taken)
             if fmt == "sav"
-            else stata_name(v.column.name, taken, 31 if v.value_labels else 32)
+            else stata_name(v.column.name, taken, short if v.value_labels else 32)
         )
         for v in variables
     }

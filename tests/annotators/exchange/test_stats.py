@@ -165,3 +165,35 @@ def test_cli_writes_both_tables(coded: Coded, tmp_path: Path) -> None:
     assert run.exit_code == 0, run.output
     assert out.exists() and (tmp_path / "study_long.dta").exists()
     assert "study_long.dta" in run.output
+
+
+def test_the_default_codebook_exports_with_every_column(tmp_path: Path, fmt: str) -> None:
+    """The default codebook's long keys: names are cut to fit, labelled ones shorter still
+    (pyreadstat names each label set after its variable plus a counter)."""
+    from sqlmodel import select
+
+    from annotators.project import Project
+    from annotators.store.models import Annotation, Code, Coder
+    from tests.annotators.export.conftest import add_video
+
+    with (
+        Project.create(tmp_path / "default.storyframe") as project,
+        project.session() as session,
+    ):
+        video = add_video(session, "a.mp4")
+        coder = Coder(name="ana")
+        session.add(coder)
+        session.flush()
+        code = session.exec(select(Code).where(Code.kind == "interval")).first()
+        session.add(
+            Annotation(video_id=video, code_id=code.id, coder_id=coder.id, start_frame=0,
+                       end_frame=5, start_s=0.0, end_s=0.2)
+        )  # fmt: skip
+        session.commit()
+        result = export_stats(session, fmt, tmp_path / f"default.{fmt}")
+        export_wide(session, tmp_path / "wide.csv")
+    frame, meta = _read(result.path)
+    with (tmp_path / "wide.csv").open(encoding="utf-8", newline="") as file:
+        header = next(csv.reader(file))
+    assert len(frame.columns) == len(header) > 60
+    assert len(meta.variable_value_labels) > 20
