@@ -23,6 +23,7 @@ from annotators.export import (
 from annotators.project import Project
 
 from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
+from .exchange_cmds import ExchangeExport, print_exchange_export
 
 annotations_app = typer.Typer(help="Annotations: import coded data.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
@@ -54,6 +55,9 @@ def export_cmd(
     with Project.open(project) as opened:
         check_export_target(opened, fmt, output)  # a refusal is one line, before the bar
         result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")
+    if isinstance(result, ExchangeExport):  # ELAN, REFI-QDA... (annotators.exchange)
+        print_exchange_export(result)
+        return
     if isinstance(result, TableExport):
         console.print(f"wrote {result.rows} rows to {result.path}", markup=False, soft_wrap=True)
         console.print(f"data dictionary: {result.dictionary}", markup=False, soft_wrap=True)

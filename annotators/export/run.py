@@ -25,7 +25,11 @@ if TYPE_CHECKING:
     from annotators.project import Project
 
 TABLE_FORMATS: tuple[str, ...] = ("csv-long", "csv-wide")
-FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS)
+# ELAN, REFI-QDA, BORIS, SPSS/Stata, Praat: written by annotators.exchange (imported when used)
+EXCHANGE_FORMATS: tuple[str, ...] = (
+    "eaf", "qdpx", "qdc", "boris-tsv", "boris-aggregated", "sav", "dta", "textgrid",
+)  # fmt: skip
+FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS, *EXCHANGE_FORMATS)
 
 
 def check_export_target(project: Project, fmt: str, out: Path | str) -> OutputGuard:
@@ -42,6 +46,9 @@ def check_export_target(project: Project, fmt: str, out: Path | str) -> OutputGu
     if fmt in TABLE_FORMATS:
         check_target(out, guard)
         check_target(dictionary_path(out), guard)
+    elif fmt in EXCHANGE_FORMATS:
+        if out.suffix:  # a file name (else a folder of one file per clip)
+            check_target(out, guard)
     else:
         check_transcript_target(out, fmt, guard)
     return guard
@@ -64,6 +71,10 @@ def export_job(
     """
     out = Path(out).expanduser()
     guard = check_export_target(project, fmt, out)
+    if fmt in EXCHANGE_FORMATS:
+        from annotators.exchange import export_job as exchange_job
+
+        return (yield from exchange_job(project, fmt, out, flt))
     return (yield from _export_job(project, fmt, out, flt, options, guard))
 
 

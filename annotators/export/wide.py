@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,18 +160,26 @@ def _split_measure(name: str) -> tuple[str, str]:
     raise ValueError(f"{name} is not a time-anchored measure column")
 
 
-def wide_job(
-    session: Session,
-    path: Path,
-    flt: ExportFilter | None = None,
-    options: CsvOptions | None = None,
-    guard: OutputGuard = NO_GUARD,
-) -> Job[TableExport]:
-    """Job writing the csv-wide table of the selection to ``path`` and ``codebook.csv``
-    beside it; yields before the first row and after every :data:`ROWS_PER_STEP` rows.
+@dataclass
+class WideTable:
+    """The csv-wide table before it is written: ``rows`` yields one list of cells per row.
 
-    Raises :class:`ExportError` for unknown filter names or an unwritable path; a failed or
-    cancelled export leaves no partial file.
+    ``codes`` are the selected codes the code columns come from (codebook order) and
+    ``bases`` their base column names by code id. Other writers (SPSS, Stata) take the very
+    same rows, so every format agrees with csv-wide.
+    """
+
+    columns: list[Column]
+    codes: list[CodeInfo]
+    bases: dict[int, str]
+    row_count: int
+    rows: Iterator[list[Any]]
+
+
+def wide_table(session: Session, flt: ExportFilter | None = None) -> WideTable:
+    """The csv-wide table of the selection (aggregate queries run now, rows lazily).
+
+    Raises :class:`ExportError` for unknown filter names.
     """
     conn = session.connection()
     codes, videos, coders = load_codes(session), load_videos(session), load_coders(session)
@@ -191,18 +200,37 @@ def wide_job(
     }
     meta_columns = [names[path] for path in meta_paths]
     columns = [*FIXED_COLUMNS, *code_columns, *(Column(n, "text") for n in meta_columns)]
+    rows = (
+        _video_cells(videos[vid], cid, coders[cid])
+        + _code_cells(code_columns, times[vid, cid], clips[vid, cid])
+        + [metas[vid].get(name) for name in meta_columns]
+        for vid, cid in pairs
+    )
+    return WideTable(columns, selected, bases, len(pairs), rows)
+
+
+def wide_job(
+    session: Session,
+    path: Path,
+    flt: ExportFilter | None = None,
+    options: CsvOptions | None = None,
+    guard: OutputGuard = NO_GUARD,
+) -> Job[TableExport]:
+    """Job writing the csv-wide table of the selection to ``path`` and ``codebook.csv``
+    beside it; yields before the first row and after every :data:`ROWS_PER_STEP` rows.
+
+    Raises :class:`ExportError` for unknown filter names or an unwritable path; a failed or
+    cancelled export leaves no partial file.
+    """
+    wide = wide_table(session, flt)
     dictionary = dictionary_path(path)
-    with open_table(path, columns, options or CsvOptions(), guard) as table:
-        yield Progress(0, len(pairs), "rows")  # the aggregate queries are done
-        for vid, cid in pairs:
-            table.write(
-                _video_cells(videos[vid], cid, coders[cid])
-                + _code_cells(code_columns, times[vid, cid], clips[vid, cid])
-                + [metas[vid].get(name) for name in meta_columns]
-            )
+    with open_table(path, wide.columns, options or CsvOptions(), guard) as table:
+        yield Progress(0, wide.row_count, "rows")  # the aggregate queries are done
+        for row in wide.rows:
+            table.write(row)
             if table.rows % ROWS_PER_STEP == 0:
-                yield Progress(table.rows, len(pairs), f"{table.rows:,} rows")
-    write_dictionary(dictionary, selected, options or CsvOptions(), guard, bases)
+                yield Progress(table.rows, wide.row_count, f"{table.rows:,} rows")
+    write_dictionary(dictionary, wide.codes, options or CsvOptions(), guard, wide.bases)
     return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)
 
 
