@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 NOT_CARRIED = (
     "EAF carries times in ms, not frame numbers (frames are found again from times); "
-    "notes and clip-level values are not written"
+    "clip-level values and transcripts are not written"
 )
 
 
