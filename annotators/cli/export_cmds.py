@@ -16,6 +16,7 @@ from annotators.export import (
     CsvOptions,
     ExportFilter,
     TableExport,
+    check_export_target,
     export_job,
     import_long_csv,
 )
@@ -52,6 +53,7 @@ def export_cmd(
     flt = ExportFilter(coders=coder or (), videos=videos or (), categories=category or ())
     options = CsvOptions(bom=bom, formula_guard=formula_guard)
     with Project.open(project) as opened:
+        check_export_target(opened, fmt, output)  # a refusal is one line, before the bar
         result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")
     if isinstance(result, ExchangeExport):  # ELAN, REFI-QDA... (annotators.exchange)
         print_exchange_export(result)
