@@ -30,9 +30,11 @@ from annotators.errors import ExportError
 from annotators.export.catalog import CodeInfo, VideoInfo
 from annotators.export.selection import ExportFilter
 from annotators.jobs import Job, Progress
+from annotators.safety import OutputGuard, write_bytes
+from annotators.safety.outputs import NO_GUARD
 
 from .source import ExportData, load_export
-from .writing import ExchangeExport, write_atomic
+from .writing import ExchangeExport
 
 if TYPE_CHECKING:
     from annotators.project import Project
@@ -221,6 +223,8 @@ def export_tabular(
     out: Path,
     flt: ExportFilter | None = None,
     times: TimesResolver | None = None,
+    *,
+    guard: OutputGuard | None = None,
 ) -> Job[ExchangeExport]:
     """Job writing one tabular-events TSV per observation (``out`` a folder, or a ``.tsv``
     file when one video x coder is selected)."""
@@ -233,7 +237,7 @@ def export_tabular(
     paths = _observation_paths(Path(out), observations)
     for done, (obs, path) in enumerate(zip(observations, paths, strict=True)):
         yield Progress(done, len(observations), obs.name)
-        write_atomic(path, _tsv(tabular_lines(obs, variables, modifiers)))
+        write_bytes(path, _tsv(tabular_lines(obs, variables, modifiers)), guard=guard or NO_GUARD)
         result.files.append(path)
         result.annotations += len(obs.events)
         result.clip_values += len(obs.variables)
@@ -246,6 +250,8 @@ def export_aggregated(
     out: Path,
     flt: ExportFilter | None = None,
     times: TimesResolver | None = None,
+    *,
+    guard: OutputGuard | None = None,
 ) -> Job[ExchangeExport]:
     """Job writing the aggregated-events TSV of the selection to ``out`` (a ``.tsv`` file, or
     ``aggregated_events.tsv`` inside the folder ``out``)."""
@@ -255,7 +261,7 @@ def export_aggregated(
         data = load_export(session, flt)
     header, rows = aggregated_rows(data)
     path = Path(out) if Path(out).suffix.lower() == ".tsv" else Path(out) / "aggregated_events.tsv"
-    write_atomic(path, _tsv([header, *rows]))
+    write_bytes(path, _tsv([header, *rows]), guard=guard or NO_GUARD)
     result.files.append(path)
     result.annotations = len(rows)
     result.clip_values = len(data.clip_values)

@@ -11,20 +11,21 @@ from annotators.coding import media_times
 from annotators.coding.times import TimesResolver
 from annotators.export.selection import ExportFilter
 from annotators.jobs import Job, Progress
+from annotators.safety import OutputGuard, write_bytes
 from annotators.store.models import Video
 
 from .eaf_read import looks_like_eaf, read_eaf
 from .eaf_write import eaf_bytes
 from .registry import Format, head, register
 from .source import load_export
-from .writing import ExchangeExport, FrameEnds, per_video_paths, write_atomic
+from .writing import ExchangeExport, FrameEnds, per_video_paths
 
 if TYPE_CHECKING:
     from annotators.project import Project
 
 NOT_CARRIED = (
     "EAF carries times in ms, not frame numbers (frames are found again from times); "
-    "notes and clip-level values are not written"
+    "clip-level values and transcripts are not written"
 )
 
 
@@ -38,9 +39,12 @@ def export_eaf(
     out: Path,
     flt: ExportFilter | None = None,
     times: TimesResolver | None = None,
+    guard: OutputGuard | None = None,
 ) -> Job[ExchangeExport]:
     """Job writing one EAF 3.0 file per selected clip (``out`` a folder, or a ``.eaf`` file
-    when one clip is selected)."""
+    when one clip is selected); ``guard`` names files never to write over (default: the
+    project's own files and videos)."""
+    guard = guard or OutputGuard.for_project(project)
     result = ExchangeExport("eaf", notes=[NOT_CARRIED])
     with project.session() as session:
         data = load_export(session, flt)
@@ -52,7 +56,7 @@ def export_eaf(
         yield Progress(done, len(videos), video.file_name)
         path = paths[video.id]
         text, count = eaf_bytes(data, video, project.video_path(rows[video.id]), path, ends)
-        write_atomic(path, text)
+        write_bytes(path, text, guard=guard)
         result.files.append(path)
         result.annotations += count
     yield Progress(len(videos), len(videos), "done")

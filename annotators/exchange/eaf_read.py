@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -26,6 +26,7 @@ from .safexml import parse_xml_file
 
 HASH_PROPERTY = "storyframe:content_sha256"
 CODE_PROPERTY = "storyframe:code"  # "key=...; kind=...; type=...; label=..." per code
+NOTE_TYPE = "storyframe-note"  # symbolic child tiers holding the notes of their parent tier
 _LANE = re.compile(r" \(\d+\)$")
 MAX_REF_DEPTH = 20
 
@@ -56,8 +57,14 @@ def read_eaf(path: Path, *, coder: str | None = None) -> ImportPlan:
     reader = _TierReader(path, plan, video, origin_s, slots, coder or root.get("AUTHOR") or "")
     reader.described = _described_codes(header)
     reader.index(root)
+    note_tiers = []
     for tier in root.iterfind("TIER"):
+        if tier.get("LINGUISTIC_TYPE_REF") == NOTE_TYPE:
+            note_tiers.append(tier)
+            continue
         reader.tier(tier, vocabularies.get(types.get(tier.get("LINGUISTIC_TYPE_REF", "")) or ""))
+    for tier in note_tiers:
+        reader.notes(tier)
     return plan
 
 
@@ -172,6 +179,7 @@ class _TierReader:
         self.category = key_from_name(f"elan {path.stem}", self.taken)
         self.category_added = False
         self.described: dict[str, dict[str, str]] = {}
+        self.positions: dict[str, int] = {}  # annotation id -> index in plan.annotations
 
     def index(self, root: etree._Element) -> None:
         """Remember every annotation's slots or parent first (parents may come later)."""
@@ -192,12 +200,30 @@ class _TierReader:
         base = base[: -len(annotator) - 1] if annotator and base.endswith(f"@{annotator}") else base
         key = base if is_key(base) else key_from_name(base, set(self.taken))
         coder = self.plan.add_coder(annotator or self.default_coder or "imported")
-        drafts = [d for d in (self._annotation(a, key, coder, vocabulary, name) for a in tier) if d]
+        drafts = []
+        for element in tier:
+            draft = self._annotation(element, key, coder, vocabulary, name)
+            if draft is not None:
+                self.positions[element[0].get("ANNOTATION_ID", "")] = len(self.plan.annotations)
+                self.plan.annotations.append(draft)
+                drafts.append(draft)
         if not drafts:
             return
-        self.plan.annotations.extend(drafts)
         if key not in {code.key for code in self.plan.codes}:
             self._code(key, base, drafts, vocabulary)
+
+    def notes(self, tier: etree._Element) -> None:
+        """Attach the values of a Storyframe note tier to the annotations they refer to."""
+        for ref in tier.iterfind("ANNOTATION/REF_ANNOTATION"):
+            position = self.positions.get(ref.get("ANNOTATION_REF", ""))
+            note = (ref.findtext("ANNOTATION_VALUE") or "").strip()
+            if position is None:
+                self.plan.problems.append(
+                    f"{self.path}: line {ref.sourceline}: note of an unknown annotation, skipped"
+                )
+            elif note:
+                draft = self.plan.annotations[position]
+                self.plan.annotations[position] = replace(draft, note=note)
 
     def _code(
         self, key: str, label: str, drafts: list[AnnotationDraft], vocabulary: _Vocabulary | None

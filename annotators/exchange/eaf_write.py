@@ -3,8 +3,8 @@
 One tier per code and coder (``key`` when one coder coded the code, else ``key@coder``, with
 ``ANNOTATOR``), one linguistic type per code, a controlled vocabulary per nominal/ordinal
 code, the media descriptor with the clip's content hash as a property, times in ms. A point
-event is written as the one-frame interval it covers. Notes are not written (EAF has no
-place for them); see ``docs/exchange.md``.
+event is written as the one-frame interval it covers. Notes go into a symbolic child tier
+``<tier> note`` (linguistic type ``storyframe-note``); see ``docs/exchange.md``.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ from lxml import etree
 
 from annotators.export.catalog import CodeInfo, VideoInfo
 
-from .eaf_read import CODE_PROPERTY, HASH_PROPERTY
+from .eaf_read import CODE_PROPERTY, HASH_PROPERTY, NOTE_TYPE
 from .source import ExportData
 from .writing import FrameEnds
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 LANG = "eng"
 LANG_DEF = "http://cdb.iso.org/lg/CDB-00138502-001"
+SYMBOLIC = "Symbolic_Association"
 
 
 def eaf_bytes(
@@ -48,15 +49,28 @@ def eaf_bytes(
     slot_ids = _time_order(root, spans)
     tiers = _tiers(codes, rows, spans, data.coders)
     number = 0
+    has_notes = False
     for key, tier_rows in tiers.items():
         code = key[0]
-        tier = etree.SubElement(root, "TIER", _tier_attributes(key, tiers))
+        attributes = _tier_attributes(key, tiers)
+        tier = etree.SubElement(root, "TIER", attributes)
+        ids = []
         for index in tier_rows:
             number += 1
-            _annotation(tier, code, rows[index], slot_ids[index], number)
+            ids.append(_annotation(tier, code, rows[index], slot_ids[index], number))
+        noted = [(ident, rows[i]["note"]) for ident, i in zip(ids, tier_rows, strict=True)]
+        if any(note for _ident, note in noted):
+            number = _note_tier(root, attributes, noted, number)
+            has_notes = True
     for code in codes:
         _linguistic_type(root, code)
+    if has_notes:
+        etree.SubElement(root, "LINGUISTIC_TYPE", LINGUISTIC_TYPE_ID=NOTE_TYPE,
+                         TIME_ALIGNABLE="false", CONSTRAINTS=SYMBOLIC)  # fmt: skip
     etree.SubElement(root, "LANGUAGE", LANG_ID=LANG, LANG_DEF=LANG_DEF, LANG_LABEL="English")
+    if has_notes:
+        etree.SubElement(root, "CONSTRAINT", STEREOTYPE=SYMBOLIC,
+                         DESCRIPTION="1-1 association with a parent annotation")  # fmt: skip
     for code in codes:
         if code.options:
             _vocabulary(root, code)
@@ -155,9 +169,26 @@ def _tier_attributes(tier: Tier, tiers: dict[Tier, list[int]]) -> dict[str, str]
     return attributes
 
 
+def _note_tier(root: Any, parent: dict[str, str], noted: list[tuple[str, str]], number: int) -> int:
+    """A symbolic child tier ``<parent> note`` holding the notes of the parent's annotations."""
+    attributes = {"TIER_ID": f"{parent['TIER_ID']} note", "LINGUISTIC_TYPE_REF": NOTE_TYPE,
+                  "PARENT_REF": parent["TIER_ID"]}  # fmt: skip
+    if "ANNOTATOR" in parent:
+        attributes["ANNOTATOR"] = parent["ANNOTATOR"]
+    tier = etree.SubElement(root, "TIER", attributes)
+    for ident, note in noted:
+        if note:
+            number += 1
+            ref = etree.SubElement(etree.SubElement(tier, "ANNOTATION"), "REF_ANNOTATION")
+            ref.set("ANNOTATION_ID", f"a{number}")
+            ref.set("ANNOTATION_REF", ident)
+            etree.SubElement(ref, "ANNOTATION_VALUE").text = note
+    return number
+
+
 def _annotation(
     tier: Any, code: CodeInfo, row: dict[str, Any], slots: tuple[str, str], number: int
-) -> None:
+) -> str:
     annotation = etree.SubElement(etree.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION")
     annotation.set("ANNOTATION_ID", f"a{number}")
     value = row["value"] or ""
@@ -167,6 +198,7 @@ def _annotation(
     annotation.set("TIME_SLOT_REF1", slots[0])
     annotation.set("TIME_SLOT_REF2", slots[1])
     etree.SubElement(annotation, "ANNOTATION_VALUE").text = value
+    return f"a{number}"
 
 
 def _linguistic_type(root: Any, code: CodeInfo) -> None:

@@ -12,13 +12,14 @@ from annotators.coding.times import TimesResolver
 from annotators.errors import ExportError
 from annotators.export.selection import ExportFilter
 from annotators.jobs import Job, Progress
+from annotators.safety import OutputGuard, write_bytes
 from annotators.store.models import Video
 
 from .qdpx_read import read_qdc, read_qde, read_qdpx
 from .qdpx_write import qdc_bytes, qde_bytes, qdpx_bytes
 from .registry import Format, head, register
 from .source import load_export
-from .writing import ExchangeExport, write_atomic
+from .writing import ExchangeExport
 
 if TYPE_CHECKING:
     from annotators.project import Project
@@ -56,10 +57,15 @@ def _out_file(out: Path, suffix: str) -> Path:
 
 
 def export_qdpx(
-    project: Project, out: Path, flt: ExportFilter | None = None, times: TimesResolver | None = None
+    project: Project,
+    out: Path,
+    flt: ExportFilter | None = None,
+    times: TimesResolver | None = None,
+    guard: OutputGuard | None = None,
 ) -> Job[ExchangeExport]:
     """Job writing the selection as one REFI-QDA project ``out`` (``.qdpx``)."""
     out = _out_file(out, ".qdpx")
+    guard = guard or OutputGuard.for_project(project)
     yield Progress(0, 2, "reading")
     with project.session() as session:
         data = load_export(session, flt)
@@ -67,7 +73,7 @@ def export_qdpx(
         paths = {i: project.video_path(row) for i, row in rows.items()}
         qde = qde_bytes(session, data, project.path.stem, paths)
     yield Progress(1, 2, "writing")
-    write_atomic(out, qdpx_bytes(qde))
+    write_bytes(out, qdpx_bytes(qde), guard=guard)
     yield Progress(2, 2, "done")
     return ExchangeExport(
         "qdpx", [out], len(data.annotations), len(data.clip_values), [QDPX_NOT_CARRIED]
@@ -75,14 +81,19 @@ def export_qdpx(
 
 
 def export_qdc(
-    project: Project, out: Path, flt: ExportFilter | None = None, times: TimesResolver | None = None
+    project: Project,
+    out: Path,
+    flt: ExportFilter | None = None,
+    times: TimesResolver | None = None,
+    guard: OutputGuard | None = None,
 ) -> Job[ExchangeExport]:
     """Job writing the codebook (codes in the selection) as a REFI-QDA ``.qdc`` file."""
     out = _out_file(out, ".qdc")
+    guard = guard or OutputGuard.for_project(project)
     yield Progress(0, 1, "writing")
     with project.session() as session:
         data = load_export(session, flt)
-    write_atomic(out, qdc_bytes(data))
+    write_bytes(out, qdc_bytes(data), guard=guard)
     yield Progress(1, 1, "done")
     return ExchangeExport("qdc", [out], 0, 0, [QDC_NOT_CARRIED])
 

@@ -2,7 +2,8 @@
 
 A format module registers a :class:`Format` with ``detect(path) -> bool`` (by content, not
 only the extension) and ``read(path, *, coder=None) -> ImportPlan``; formats that export also
-give ``export(project, out, flt, times) -> ExchangeExport`` (a job). Later formats (BORIS,
+give ``export(project, out, flt, times, *, guard=None) -> Job[ExchangeExport]`` (writing
+through :func:`annotators.safety.write_bytes` with ``guard``). Later formats (BORIS,
 subtitles...) plug in with :func:`register` from their own module listed in
 :data:`FORMAT_MODULES`.
 """

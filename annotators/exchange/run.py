@@ -10,6 +10,7 @@ from annotators.errors import ExportError
 from annotators.export.run import EXCHANGE_FORMATS as EXCHANGE_FORMATS  # export -f names
 from annotators.export.selection import ExportFilter
 from annotators.jobs import Job, Progress
+from annotators.safety import OutputGuard
 
 from .apply import apply_plan
 from .plan import ImportResult
@@ -26,13 +27,17 @@ def export_job(
     out: Path | str,
     flt: ExportFilter | None = None,
     times: TimesResolver | None = None,
+    *,
+    guard: OutputGuard | None = None,
 ) -> Job[ExchangeExport]:
-    """Job exporting ``project`` as ``fmt`` (a registered exchange format) to ``out``."""
+    """Job exporting ``project`` as ``fmt`` (a registered exchange format) to ``out``.
+
+    ``guard``: files never to write over (default: the project's files and videos)."""
     found = formats().get(fmt)
     if found is None or found.export is None:
         names = ", ".join(name for name, f in formats().items() if f.export)
         raise ExportError(f"unknown exchange format {fmt!r}: use one of {names}")
-    return found.export(project, Path(out).expanduser(), flt, times)
+    return found.export(project, Path(out).expanduser(), flt, times, guard=guard)
 
 
 def import_file(

@@ -36,6 +36,8 @@ from annotators.export.selection import ExportFilter
 from annotators.export.wide import wide_table
 from annotators.export.widenames import TIME_MEASURES
 from annotators.jobs import Job, Progress
+from annotators.safety import OutputGuard, check_target
+from annotators.safety.outputs import NO_GUARD
 
 from .registry import Format, register
 from .writing import ExchangeExport
@@ -283,7 +285,11 @@ def long_path(path: Path, fmt: str) -> Path:
 
 
 def export_stats(
-    session: Session, fmt: str, path: Path, flt: ExportFilter | None = None
+    session: Session,
+    fmt: str,
+    path: Path,
+    flt: ExportFilter | None = None,
+    guard: OutputGuard | None = None,
 ) -> StatsExport:
     """Write the wide table to ``path`` and the long one to :func:`long_path` as ``fmt``.
 
@@ -300,6 +306,8 @@ def export_stats(
         path = path / f"storyframe_wide.{fmt}"
     elif path.suffix.lower() != f".{fmt}":
         path = path.with_name(f"{path.name}.{fmt}")
+    for target in (path, long_path(path, fmt)):  # the project and its videos stay untouched
+        check_target(target, guard or NO_GUARD)
     wide = wide_table(session, flt)
     rows = list(wide.rows)
     variables = _wide_variables(wide.columns, wide.codes, wide.bases)
@@ -322,12 +330,14 @@ def _stats_job(fmt: str):  # noqa: ANN202 (a Format.export callable)
         out: Path,
         flt: ExportFilter | None = None,
         times: object = None,
+        *,
+        guard: OutputGuard | None = None,
     ) -> Job[ExchangeExport]:
         """Job writing the wide table to ``out`` and the long one beside it."""
         yield Progress(0, 1, "reading")
         with project.session() as session:
             session.connection().exec_driver_sql("BEGIN")  # one snapshot for both tables
-            done = export_stats(session, fmt, out, flt)
+            done = export_stats(session, fmt, out, flt, guard)
         yield Progress(1, 1, "done")
         result = ExchangeExport(fmt, files=[done.path, done.long_path], notes=[NOT_CARRIED])
         result.annotations = done.long_rows

@@ -30,6 +30,8 @@ from annotators.errors import ExportError
 from annotators.export.catalog import CodeInfo, VideoInfo
 from annotators.export.selection import ExportFilter
 from annotators.jobs import Job, Progress
+from annotators.safety import OutputGuard, check_target
+from annotators.safety.outputs import NO_GUARD
 from annotators.store.models import Video
 
 from .registry import Format, register
@@ -138,8 +140,10 @@ def _paths(out: Path, videos: list[VideoInfo]) -> dict[int, Path]:
     return per_video_paths(out, videos, SUFFIX)
 
 
-def _save(grid: textgrid.Textgrid, path: Path) -> None:
-    """Write ``grid`` as a short TextGrid (like Praat's own) through a temporary file."""
+def _save(grid: textgrid.Textgrid, path: Path, guard: OutputGuard | None = None) -> None:
+    """Write ``grid`` as a short TextGrid (like Praat's own) through a temporary file;
+    a target ``guard`` protects (the project, its videos) is refused first."""
+    check_target(path, guard or NO_GUARD)
     temporary = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,6 +159,8 @@ def export_textgrid(
     out: Path,
     flt: ExportFilter | None = None,
     times: TimesResolver | None = None,
+    *,
+    guard: OutputGuard | None = None,
 ) -> Job[ExchangeExport]:
     """Job writing one TextGrid per selected clip with annotations (``out`` a folder, or a
     ``.TextGrid`` file when one clip is selected)."""
@@ -168,7 +174,7 @@ def export_textgrid(
     ends = FrameEnds(times or media_times(project), rows)
     for done, video in enumerate(videos):
         yield Progress(done, len(videos), video.file_name)
-        _save(textgrid_of(data, video, ends), paths[video.id])
+        _save(textgrid_of(data, video, ends), paths[video.id], guard)
         result.files.append(paths[video.id])
         result.annotations += sum(1 for row in data.annotations if row["video_id"] == video.id)
     yield Progress(len(videos), len(videos), "done")

@@ -1,10 +1,9 @@
-"""Shared pieces of the exchange writers: the export result, file names, atomic writes,
-and when a frame stops being shown (the end of a point event)."""
+"""Shared pieces of the exchange writers: the export result, file names, and when a frame
+stops being shown (the end of a point event). Files are written with
+:func:`annotators.safety.write_bytes` (checked target, atomic rename)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,18 +24,6 @@ class ExchangeExport:
     annotations: int = 0
     clip_values: int = 0
     notes: list[str] = field(default_factory=list)  # what the format could not carry
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no half file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def per_video_paths(out: Path, videos: list[VideoInfo], suffix: str) -> dict[int, Path]:

@@ -74,7 +74,7 @@ def export_job(
     if fmt in EXCHANGE_FORMATS:
         from annotators.exchange import export_job as exchange_job
 
-        return (yield from exchange_job(project, fmt, out, flt))
+        return (yield from exchange_job(project, fmt, out, flt, guard=guard))
     return (yield from _export_job(project, fmt, out, flt, options, guard))
 
 

@@ -34,6 +34,11 @@ def annotations(project: Project) -> list[tuple]:
         return sorted(session.exec(query).all(), key=repr)
 
 
+def notes(project: Project) -> list[str]:
+    with project.session() as session:
+        return sorted(session.exec(select(Annotation.note)).all())
+
+
 def test_every_field_file_is_detected_and_read() -> None:
     assert len(EAF_FILES) >= 2
     for path in EAF_FILES:
@@ -99,6 +104,7 @@ def test_round_trip_gives_the_same_annotations(coded: Coded, tmp_path: Path) -> 
             result = apply_plan(second, read_file(path), times=times25)
             assert result.problems == [] and result.new_codes == []
         assert annotations(second) == annotations(coded.project)
+        assert notes(second) == notes(coded.project)  # in symbolic "<tier> note" tiers
         again = apply_plan(second, read_file(tmp_path / "eaf" / "a.eaf"), times=times25)
         assert (again.annotations, again.duplicates) == (0, 5)  # importing twice adds nothing
 

@@ -201,3 +201,23 @@ def test_filters_are_the_csv_exports_filters(coded: Coded, tmp_path: Path) -> No
         )
     )
     EAF_SCHEMA.assertValid(etree.parse(str(tmp_path / "a.eaf")))
+
+
+def test_exports_never_write_over_the_project(coded: Coded, tmp_path: Path) -> None:
+    import os
+
+    import pytest
+
+    from annotators.errors import ExportError
+    from annotators.export import ExportFilter, export
+
+    one = ExportFilter(videos=["a.mp4"])
+    for name in ("linked.qdpx", "linked.eaf"):
+        link = tmp_path / name
+        os.link(coded.project.path, link)  # the same file under an export's name
+        fmt = name.split(".")[1]
+        with pytest.raises(ExportError, match="the project file"):
+            export(coded.project, fmt, link, one)
+        with pytest.raises(ExportError, match="the project file"):
+            run_job(export_job(coded.project, fmt, link, one, times=times25))
+    assert coded.project.path.read_bytes()[:16] == b"SQLite format 3\x00"

@@ -42,6 +42,7 @@ NON_WRITERS = {
     "info", "import", "videos", "relink", "metadata", "transcribe", "language",
     "sample", "assign", "done", "my-clips", "blind", "merge",
     "codebook validate", "codebook show", "codebook import", "annotations import",
+    "exchange import",
 }  # fmt: skip
 
 
