@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_export.py
 	$(PY) benchmarks/bench_desktop.py
 	$(PY) benchmarks/bench_scale.py
+	$(PY) benchmarks/bench_exchange.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check annotators desktop tests benchmarks

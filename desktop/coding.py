@@ -68,6 +68,9 @@ class CodingController(QObject):
         self.by_shortcut: dict[str, Code] = {}
         self.codes: dict[int, Code] = {}
         self.pending: list[Pending] = []
+        # annotation id -> {version a view showed: version after our own later edits}; only
+        # touched on the writer thread
+        self._own_versions: dict[int, dict[int | None, int]] = {}
         self.undo_label: str | None = None
         self.redo_label: str | None = None
         timeline.edge_moved.connect(
@@ -246,11 +249,33 @@ class CodingController(QObject):
         start, end = self.playback.frame_at(start_s), self.playback.frame_at(end_s)
         self._add(code.id, start, end if code.kind == "interval" or end > start else None)
 
-    def update_annotation(self, annotation_id: int, **fields: Any) -> None:
-        """Change fields (``start_frame``, ``end_frame``, ``value``, ``note``) of an annotation."""
+    def update_annotation(
+        self, annotation_id: int, expected_version: int | None = None, **fields: Any
+    ) -> None:
+        """Change fields (``start_frame``, ``end_frame``, ``value``, ``note``) of an annotation.
+
+        ``expected_version`` is the row version the user saw: when someone else (another
+        window, a script) changed the row since, the edit is refused and the error says so,
+        instead of overwriting their change. Our own edits still queued on the writer thread
+        are not someone else's: :attr:`_own_versions` carries a shown version forward past
+        them.
+        """
         coding = self.coding
-        if coding is not None:
-            self._run(lambda: coding.update_annotation(annotation_id, **fields), "annotations")
+        if coding is None:
+            return
+
+        def update() -> Any:
+            chain = self._own_versions.setdefault(annotation_id, {})
+            expected = chain.get(expected_version, expected_version)
+            row = coding.update_annotation(annotation_id, expected_version=expected, **fields)
+            for shown, reached in list(chain.items()):
+                if reached == expected:
+                    chain[shown] = row.version
+            if expected is not None:
+                chain[expected] = row.version
+            return row
+
+        self._run(update, "annotations")
 
     def delete_selected(self) -> None:
         """Delete the selected annotation."""

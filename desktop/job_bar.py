@@ -88,7 +88,8 @@ class JobBar(QWidget):
         if progress.total:
             self.bar.setRange(0, 1000)
             self.bar.setValue(round(1000 * progress.done / progress.total))
-            self.bar.setFormat(f"{progress.done:g} / {progress.total:g}")
+            # whole items done (a batch reports fractions of the item under way)
+            self.bar.setFormat(f"{int(progress.done)} / {progress.total:g}")
         if progress.message and self.runner is not None:
             self.label.setText(f"{self.runner.title}: {progress.message}")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from . import exporting, study_actions, transcribing
+from . import exchanging, exporting, study_actions, transcribing
 from .keys import help_rows
 from .projects import DEFAULT_PROJECT_NAME
 from .review import build_study_menu
@@ -60,6 +60,12 @@ def build(window: MainWindow) -> dict[str, QAction]:
     )
     actions["find_missing"] = _action(
         window, project, "Find &missing videos…", window.missing.ask_folder
+    )
+    actions["import_exchange"] = _action(
+        window,
+        project,
+        "Import f&rom other tools (ELAN, REFI-QDA, BORIS, captions…)…",
+        lambda: exchanging.import_from(window),
     )
     project.addSeparator()
     # reliability study (desktop.study_actions)
@@ -145,6 +151,11 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["export_transcripts"] = _action(
         window, export, "&All transcripts…", lambda: exporting.export_all_transcripts(window)
     )
+    export.addSeparator()
+    for fmt, (text, _filter) in exchanging.EXPORTS.items():
+        actions[f"export_{fmt}"] = _action(
+            window, export, text, lambda fmt=fmt: exchanging.export_exchange(window, fmt)
+        )
 
     build_study_menu(window, bar, actions)  # Study: reliability report, review view
 

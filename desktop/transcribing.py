@@ -94,12 +94,20 @@ def transcribe(window: MainWindow, current_only: bool) -> None:
         "force": current_only,
     }
     title = "Transcribe clip" if current_only else "Transcribe all"
-    window.job_bar.start_in_process(
+    runner = window.job_bar.start_in_process(
         "desktop.child_jobs:transcribe_job", kwargs, title, lambda report: _done(window, report)
     )
     if current_only:
         panel = window.transcript
         panel.start_progress(expected_seconds(ws.project, ws.clip))  # type: ignore[arg-type]
+        # one clip: the batch's progress is this clip's, e.g. 0.4 of 1, "a.mp4: 12 of 30 s"
+        runner.progress.connect(
+            lambda progress: (
+                progress.total == 1
+                and 0 < progress.done < 1
+                and panel.show_done(progress.done, progress.message)
+            )
+        )
         clip_id = ws.clip.id  # type: ignore[union-attr]
 
         def finished(*_args: object) -> None:

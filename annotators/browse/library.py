@@ -26,6 +26,8 @@ class ClipRow:
     transcript: str  # "", "ok" or "no_speech"
     mine: int | None  # None: not counted (yet)
     missing: Path | None = None  # where the file should be, when it is not there
+    # spoken language: the clip's own setting, else its current transcript's ("" unknown)
+    language: str = ""
 
 
 def library_rows(project: Project, coder_id: int | None) -> list[ClipRow]:
@@ -35,15 +37,16 @@ def library_rows(project: Project, coder_id: int | None) -> list[ClipRow]:
     not checked (``missing`` None)."""
     with project.session() as session:
         videos = list(session.exec(select(Video).order_by(Video.id)))
-        states = dict(
-            session.exec(
-                select(Transcript.video_id, Transcript.status).where(Transcript.is_current)
-            ).all()
-        )
-    if coder_id is None:
-        return [ClipRow(v, states.get(v.id, ""), None) for v in videos]
-    counts = annotation_counts(project, coder_id)
-    return [ClipRow(v, states.get(v.id, ""), counts.get(v.id, 0)) for v in videos]
+        current = select(Transcript.video_id, Transcript.status, Transcript.language)
+        states = {row[0]: row[1:] for row in session.exec(current.where(Transcript.is_current))}
+    counts = None if coder_id is None else annotation_counts(project, coder_id)
+    return [_row(v, states.get(v.id, ("", None)), counts) for v in videos]
+
+
+def _row(video: Video, state: tuple[str, str | None], counts: dict[int, int] | None) -> ClipRow:
+    status, language = state
+    mine = None if counts is None else counts.get(video.id, 0)
+    return ClipRow(video, status, mine, language=video.language or language or "")
 
 
 def annotation_counts(project: Project, coder_id: int) -> dict[int, int]:

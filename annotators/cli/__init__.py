@@ -29,6 +29,7 @@ def _load_commands() -> None:
     """
     from . import (  # noqa: F401
         codebook_cmds,
+        exchange_cmds,
         export_cmds,
         language_cmds,
         media_cmds,

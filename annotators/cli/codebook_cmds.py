@@ -29,6 +29,7 @@ from annotators.codebook import (
 )
 from annotators.errors import CodebookError, ProjectError
 from annotators.project import Project
+from annotators.safety import OutputGuard, check_target, write_text
 from annotators.store.models import Codebook
 
 from .app import EXIT_ERROR, ProjectArg, app, console
@@ -80,12 +81,14 @@ def export_cmd(
     """Write the project's active codebook as YAML (it can be edited and imported again)."""
     with Project.open(project) as opened, opened.session() as session:
         text = export_codebook_yaml(session, _active(session, opened))
+        guard = OutputGuard.for_project(opened)
     if output is None:
         typer.echo(text, nl=False)
         return
+    check_target(output, guard)  # a project or video is refused even with --force
     if output.exists() and not force:
         raise CodebookError(f"{output} already exists; use --force to overwrite it")
-    output.write_text(text, encoding="utf-8")
+    write_text(output, text, guard=guard)
     console.print(f"wrote {output}", markup=False, highlight=False)
 
 
@@ -103,7 +106,7 @@ def import_cmd(
     """Make FILE the project's codebook: a new version of the active one (ids are kept)."""
     spec = read_codebook(file)
     text = file.read_text(encoding="utf-8")
-    with Project.open(project) as opened, opened.session() as session:
+    with Project.open(project) as opened, opened.write_session() as session:
         codebook = active_codebook(session)
         if codebook is None:
             codebook = install_codebook(session, spec, yaml_text=text)

@@ -16,12 +16,14 @@ from annotators.export import (
     CsvOptions,
     ExportFilter,
     TableExport,
+    check_export_target,
     export_job,
     import_long_csv,
 )
 from annotators.project import Project
 
 from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
+from .exchange_cmds import ExchangeExport, print_exchange_export
 
 annotations_app = typer.Typer(help="Annotations: import coded data.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
@@ -51,7 +53,11 @@ def export_cmd(
     flt = ExportFilter(coders=coder or (), videos=videos or (), categories=category or ())
     options = CsvOptions(bom=bom, formula_guard=formula_guard)
     with Project.open(project) as opened:
+        check_export_target(opened, fmt, output)  # a refusal is one line, before the bar
         result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")
+    if isinstance(result, ExchangeExport):  # ELAN, REFI-QDA... (annotators.exchange)
+        print_exchange_export(result)
+        return
     if isinstance(result, TableExport):
         console.print(f"wrote {result.rows} rows to {result.path}", markup=False, soft_wrap=True)
         console.print(f"data dictionary: {result.dictionary}", markup=False, soft_wrap=True)

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotators.errors import StoryframeError
+from annotators.safety import OutputGuard, prepare_target, write_bytes
 
 from .app import app, console
 
@@ -67,14 +68,18 @@ def frame(
         raise StoryframeError(
             f"{output}: unknown image type; use one of {', '.join(IMAGE_SUFFIXES)}"
         )
+    guard = OutputGuard.of([(video, "the video the frame is taken from")])
+    prepare_target(output, guard)
     with open_video(video) as clip:
         if not 0 <= index < clip.frame_count:
             raise MediaError(
                 f"{video}: frame {index} does not exist (frames 0..{clip.frame_count - 1})"
             )
         rgb, seconds = clip.frame(index), clip.timestamp(index)
-    if not cv2.imwrite(str(output), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)):
-        raise StoryframeError(f"{output}: cannot write the image (does the folder exist?)")
+    encoded, data = cv2.imencode(output.suffix.lower(), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not encoded:
+        raise StoryframeError(f"{output}: cannot encode the image as {output.suffix}")
+    write_bytes(output, data.tobytes(), guard=guard)
     console.print(
         f"frame {index} at {seconds:.3f} s ({_clock(seconds)}) -> {output}", highlight=False
     )

@@ -13,6 +13,7 @@ from annotators.errors import ReliabilityError
 from annotators.project import Project
 from annotators.reliability import FORMATS, reliability_job
 from annotators.reliability.writers import format_table
+from annotators.safety import OutputGuard, check_target
 
 from .app import ProjectArg, app, console, err_console, run_with_progress
 
@@ -58,6 +59,9 @@ def reliability_cmd(
     if output is None and fmt in ("csv", "html"):
         raise ReliabilityError(f"--format {fmt} needs -o PATH")
     with Project.open(project) as opened:
+        guard = OutputGuard.for_project(opened)
+        if output is not None:  # refused before the bootstrap runs
+            check_target(output, guard)
         job = reliability_job(
             opened, coders=_names(coders), codes=_names(codes), videos=_names(videos), boot=boot,
             seed=seed, slice_s=slice_s, tolerance_s=tolerance,
@@ -66,7 +70,7 @@ def reliability_cmd(
     for warning in report.meta["warnings"]:
         err_console.print(f"warning: {warning}", markup=False, soft_wrap=True, highlight=False)
     if output is not None:
-        report.write(output, fmt)
+        report.write(output, fmt, guard)
         console.print(f"wrote {fmt} report to {output}", markup=False, soft_wrap=True)
     elif fmt == "json":
         console.print_json(json.dumps(report.to_json(), ensure_ascii=False))

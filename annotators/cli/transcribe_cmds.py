@@ -15,7 +15,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from annotators.errors import ExportError
 from annotators.jobs import Job
+from annotators.safety import OutputGuard, prepare_target, write_text
 from annotators.transcribe import (
     DEFAULT_ENGINE,
     TranscribeProgress,
@@ -115,6 +117,9 @@ def transcribe_file_cmd(
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
+    guard = OutputGuard.of([(media, "the file being transcribed")])
+    if output is not None:  # refused (or its folder made) before minutes of transcription
+        prepare_target(output, guard)
     with err_console.status("Loading model and transcribing..."):
         loaded = load_engine(engine, model, allow_download=allow_download)
         result = transcribe_file(media, loaded, TranscribeSettings(language=language))
@@ -124,8 +129,12 @@ def transcribe_file_cmd(
     if output is None:
         console.out(text, end="", highlight=False)
     else:
-        output.write_text(text, encoding="utf-8", newline="\n")
-        err_console.print(f"wrote {output}")
+        try:
+            write_text(output, text, guard=guard, newline="\n")
+        except ExportError:
+            console.out(text, end="", highlight=False)  # minutes of work are not thrown away
+            raise
+        err_console.print(f"wrote {output}", markup=False, highlight=False)
 
 
 def _video_ids(values: list[str] | None) -> list[int] | None:

@@ -62,7 +62,7 @@ def bulk_insert(
     # take one of them first, the insert fails as a whole and nothing is stored.
     first_id = (session.execute(select(func.max(ANNOTATIONS.c.id))).scalar() or 0) + 1
     for offset, row in enumerate(checked):
-        row.update(id=first_id + offset, uid=new_uid(), version=1)
+        row.update(id=first_id + offset, uid=row.get("uid") or new_uid(), version=1)
     if checked:
         try:
             insert_many(session, ANNOTATIONS, checked)
@@ -109,11 +109,14 @@ class _Lookup:
             raise CodingError(f"video {row.get('video_id')} is not in the project")
         if row.get("coder_id") not in self.coders:
             raise CodingError(f"coder {row.get('coder_id')} does not exist")
-        return {
+        checked = {
             "video_id": row["video_id"], "code_id": row["code_id"], "coder_id": row["coder_id"],
             "created_at": row["created_at"], "updated_at": row["updated_at"],
             **annotation_fields(code, clip, row),
         }  # fmt: skip
+        if row.get("uid"):  # an imported row keeps its identity across projects
+            checked["uid"] = row["uid"]
+        return checked
 
 
 def _by_id(session: Session, model: type, ids: set[Any]) -> dict[int, Any]:

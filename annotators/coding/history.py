@@ -5,6 +5,9 @@ and after, so undo writes the "before" state back and redo the "after" state (sa
 ids, same timestamps). Every do, undo and redo is one committed transaction. Before writing,
 a change checks that the row is still as this history left it: when someone else changed it
 meanwhile (another window, a CLI import), the undo is refused instead of overwriting work.
+Annotations and clip values carry a ``version``: every write is ``UPDATE/DELETE ... WHERE
+id = ? AND version = ?`` with ``version + 1``, so the check and the write are one atomic
+statement; every do, undo and redo also holds the write lock from its first read.
 
 The history is not thread-safe: drive it from one thread (the desktop app's database writer).
 """
@@ -23,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from annotators.errors import CodingError
+from annotators.store.engine import begin_write
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 R = TypeVar("R")
@@ -46,7 +50,11 @@ def read_row(session: Session, table: Table, row_id: int) -> dict[str, Any] | No
 
 @dataclass(frozen=True)
 class RowChange:
-    """A row of ``table`` went from ``before`` to ``after`` (``None``: the row did not exist)."""
+    """A row of ``table`` went from ``before`` to ``after`` (``None``: the row did not exist).
+
+    For tables with a ``version`` column the states are compared without it: undo and redo
+    restore the content and give the row a new, higher version.
+    """
 
     table: Table
     row_id: int
@@ -60,6 +68,59 @@ class RowChange:
         _write(session, self.table, self.row_id, expected=self.before, state=self.after)
 
 
+TABLE_NAMES = {
+    "annotation": "annotation",
+    "clipvalue": "clip value",
+    "wordcorrection": "word correction",
+}
+
+
+def describe_conflict(
+    session: Session, table: Table, row_id: int, expected: dict[str, Any] | None
+) -> str:
+    """Why row ``row_id`` is not as ``expected``: deleted, re-created or which fields changed."""
+    name = f"{TABLE_NAMES.get(table.name, table.name)} {row_id}"
+    current = read_row(session, table, row_id)
+    if current is None:
+        return f"{name} was deleted by someone else"
+    if expected is None:
+        return f"{name} was created again by someone else"
+    ignored = {"version", "updated_at"}
+    fields = [k for k in current if k not in ignored and current[k] != expected.get(k)]
+    what = ", ".join(fields) if fields else "its version"
+    return f"{name} was changed by someone else ({what})"
+
+
+def versioned_update(
+    session: Session, table: Table, row_id: int, read: dict[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    """``UPDATE table SET values, version = read.version + 1 WHERE id = row_id AND version =
+    read.version``; return the row's new state. :class:`CodingError` naming what changed when
+    another writer changed or deleted the row since ``read`` (then nothing is written)."""
+    version = read["version"] + 1
+    done = session.execute(
+        update(table)
+        .where(table.c.id == row_id, table.c.version == read["version"])
+        .values(**values, version=version)
+    )
+    if done.rowcount != 1:
+        raise CodingError(describe_conflict(session, table, row_id, read))
+    return {**read, **values, "version": version}
+
+
+def versioned_delete(session: Session, table: Table, row_id: int, read: dict[str, Any]) -> None:
+    """Delete row ``row_id`` only if it still has ``read``'s version (else :class:`CodingError`)."""
+    done = session.execute(
+        delete(table).where(table.c.id == row_id, table.c.version == read["version"])
+    )
+    if done.rowcount != 1:
+        raise CodingError(describe_conflict(session, table, row_id, read))
+
+
+def _content(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if row is None else {k: v for k, v in row.items() if k != "version"}
+
+
 def _write(
     session: Session,
     table: Table,
@@ -68,13 +129,28 @@ def _write(
     expected: dict[str, Any] | None,
     state: dict[str, Any] | None,
 ) -> None:
-    """Put row ``row_id`` into ``state`` after checking it is in ``expected``."""
-    if read_row(session, table, row_id) != expected:
-        raise CodingError(f"{table.name} {row_id} was changed elsewhere since this edit")
+    """Put row ``row_id`` into ``state`` after checking it is in ``expected``.
+
+    Versioned tables: the content (all but ``version``) must match; the write itself is
+    conditional on the version just read and stores ``version + 1``, so it is atomic with
+    the check even without the transaction's write lock.
+    """
+    current = read_row(session, table, row_id)
+    if _content(current) != _content(expected):
+        raise CodingError(describe_conflict(session, table, row_id, expected))
+    versioned = "version" in table.c
     if state is None:
-        session.execute(delete(table).where(table.c.id == row_id))
-    elif expected is None:
-        session.execute(insert(table).values(**state))
+        if versioned:
+            versioned_delete(session, table, row_id, current)  # type: ignore[arg-type]
+        else:
+            session.execute(delete(table).where(table.c.id == row_id))
+    elif current is None:
+        # the very row comes back, version included: whoever read it at that version read
+        # exactly this content, so their conditional write is still based on the truth
+        session.execute(insert(table).values(**state))  # IntegrityError if re-created
+    elif versioned:
+        values = {k: v for k, v in state.items() if k not in ("id", "version")}
+        versioned_update(session, table, row_id, current, values)
     else:
         session.execute(update(table).where(table.c.id == row_id).values(**state))
 
@@ -119,12 +195,14 @@ class BulkInsert:
         deleted = 0
         for start in range(0, len(ids), ID_CHUNK):
             chunk = ids[start : start + ID_CHUNK]
-            deleted += session.execute(
-                delete(self.table).where(self.table.c.id.in_(chunk))
-            ).rowcount
+            query = delete(self.table).where(self.table.c.id.in_(chunk))
+            if "version" in self.table.c:  # rows changed since the import are not undone
+                query = query.where(self.table.c.version == self.rows[0]["version"])
+            deleted += session.execute(query).rowcount
         if deleted != len(ids):
             raise CodingError(
-                f"{len(ids) - deleted} of {len(ids)} {self.table.name} rows were deleted elsewhere"
+                f"{len(ids) - deleted} of {len(ids)} {self.table.name} rows were changed or"
+                " deleted by someone else"
             )
 
     def redo(self, session: Session) -> None:
@@ -161,6 +239,7 @@ class History:
         transaction is rolled back and nothing is recorded.
         """
         with self.session_factory() as session:
+            begin_write(session)  # the reads ``work`` checks are atomic with its writes
             result, label, changes = work(session)
             session.commit()
         if changes:
@@ -216,6 +295,7 @@ class History:
 
     def _run(self, action: Action, changes: Iterator[Change], verb: str) -> None:
         with self.session_factory() as session:
+            begin_write(session)
             try:
                 for change in changes:
                     getattr(change, verb)(session)
@@ -223,7 +303,9 @@ class History:
                 # IntegrityError: e.g. a clip value restored by undo was set again elsewhere
                 session.rollback()
                 reason = error.orig if isinstance(error, IntegrityError) else error
-                raise CodingError(f"cannot {verb} '{action.label}': {reason}") from error
+                raise CodingError(
+                    f"cannot {verb} '{action.label}': {reason}; nothing was changed"
+                ) from error
             session.commit()
 
     def _notify(self, event: str, label: str) -> None:

@@ -21,7 +21,15 @@ from annotators.codebook.values import normalize_value, value_label
 from annotators.errors import CodingError
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Video, utcnow
 
-from .history import Change, History, RowChange, SessionFactory, read_row
+from .history import (
+    Change,
+    History,
+    RowChange,
+    SessionFactory,
+    read_row,
+    versioned_delete,
+    versioned_update,
+)
 from .times import ClipTimes, TimesResolver, media_times
 
 if TYPE_CHECKING:
@@ -110,10 +118,15 @@ class Coding:
         value: Any = UNSET,
         note: str = UNSET,
         source: str = UNSET,
+        expected_version: int | None = None,
     ) -> Annotation:
         """Change the given fields of an annotation (others stay); same checks as adding.
 
-        ``end_frame=None`` turns an interval of a point code into a point event.
+        ``end_frame=None`` turns an interval of a point code into a point event. Only the
+        fields that change are written, with ``version + 1``, by one ``UPDATE ... WHERE
+        version = ?``. ``expected_version`` is the version the caller showed the user: when
+        the row has moved on since, :class:`CodingError` names what someone else changed
+        and nothing is written.
         """
         given = {
             "start_frame": start_frame, "end_frame": end_frame, "code_id": code_id,
@@ -123,16 +136,24 @@ class Coding:
 
         def work(session: Session) -> tuple[Annotation, str, list[Change]]:
             before = _existing(session, annotation_id)
+            if expected_version is not None and before["version"] != expected_version:
+                raise CodingError(
+                    f"annotation {annotation_id} was changed by someone else since you opened it"
+                    f" (version {expected_version}, now {before['version']}); nothing was"
+                    " saved, look at it again"
+                )
             if before | changes == before:
                 return Annotation(**before), "", []
             code, row = self._checked_annotation(
                 session,
-                {**before, **changes, "updated_at": utcnow()},
+                {**before, **changes},
                 applying=before["code_id"] != changes.get("code_id", before["code_id"]),
             )
-            session.execute(
-                ANNOTATIONS.update().where(ANNOTATIONS.c.id == annotation_id).values(**row)
-            )
+            written = {k: v for k, v in row.items() if k in ANNOTATIONS.c and before[k] != v}
+            if not written:
+                return Annotation(**before), "", []
+            written["updated_at"] = utcnow()
+            versioned_update(session, ANNOTATIONS, annotation_id, before, written)
             after = read_row(session, ANNOTATIONS, annotation_id)
             label = _annotation_label("Edit", code, before)
             return (
@@ -148,7 +169,7 @@ class Coding:
 
         def work(session: Session) -> tuple[None, str, list[Change]]:
             before = _existing(session, annotation_id)
-            session.execute(ANNOTATIONS.delete().where(ANNOTATIONS.c.id == annotation_id))
+            versioned_delete(session, ANNOTATIONS, annotation_id, before)
             label = _annotation_label("Delete", _code(session, before["code_id"]), before)
             return None, label, [RowChange(ANNOTATIONS, annotation_id, before, None)]
 
@@ -224,7 +245,8 @@ class Coding:
         """Create many annotations in one transaction, as one undoable action.
 
         Each row is a mapping with ``video_id``, ``code_id``, ``coder_id``, ``start_frame``
-        and optionally ``end_frame``, ``value``, ``note`` and ``source`` (default ``source``).
+        and optionally ``end_frame``, ``value``, ``note``, ``source`` (default ``source``) and
+        ``uid`` (kept, e.g. by an import; it must not exist yet, else nothing is stored).
         Rows get the same checks as :meth:`add_annotation`. An invalid row refuses the whole
         batch with :class:`CodingError` (nothing stored) unless ``skip_invalid``, which stores
         the valid rows and reports the others in :attr:`BulkResult.skipped`.
@@ -282,10 +304,12 @@ def annotation_fields(code: Code, clip: ClipTimes, row: dict[str, Any]) -> dict[
         value = normalize_value(code, row.get("value"))
     except ValueError as error:
         raise CodingError(str(error)) from None
+    start_s, end_s = clip.seconds(start), None if end is None else clip.seconds(end)
+    if end_s is not None and end_s < start_s:
+        raise CodingError(f"end time {end_s} s is before start time {start_s} s")
     return {
         "start_frame": start, "end_frame": end, "value": value, "source": source,
-        "start_s": clip.seconds(start), "end_s": None if end is None else clip.seconds(end),
-        "note": row.get("note") or "",
+        "start_s": start_s, "end_s": end_s, "note": row.get("note") or "",
     }  # fmt: skip
 
 
@@ -311,15 +335,12 @@ def _write_clip_value(
     if before is None and stored is None:
         return None
     if stored is None:
-        session.execute(CLIP_VALUES.delete().where(CLIP_VALUES.c.id == before["id"]))
+        versioned_delete(session, CLIP_VALUES, before["id"], before)
         return before["id"]
     if before is not None:
         if before["value"] != stored:
-            session.execute(
-                CLIP_VALUES.update()
-                .where(CLIP_VALUES.c.id == before["id"])
-                .values(value=stored, updated_at=utcnow())
-            )
+            values = {"value": stored, "updated_at": utcnow()}
+            versioned_update(session, CLIP_VALUES, before["id"], before, values)
         return before["id"]
     now = utcnow()
     inserted = session.execute(

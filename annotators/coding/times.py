@@ -9,6 +9,7 @@ and tests or scripts can pass any table.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 # from frame index to seconds.
 FrameTimes = Sequence[float] | Callable[[int], float]
 TimesResolver = Callable[[Video], FrameTimes]
+# How far past the stored duration a frame time may lie (container durations are rounded,
+# and the last frame starts before the end).
+TIME_SLACK_S = 1.0
 
 
 def media_times(project: Project, cache_size: int = 64) -> TimesResolver:
@@ -50,10 +54,22 @@ class ClipTimes:
         self.frame_count = video.frame_count if callable(times) else len(times)
 
     def seconds(self, frame: int) -> float:
-        """Presentation time of ``frame``; :class:`CodingError` when it is not in the clip."""
+        """Presentation time of ``frame``; :class:`CodingError` when it is not in the clip or
+        the time is not a finite number from 0 to the clip's duration (times that come from
+        a file, when the video itself is missing, may be anything: ``inf``, ``-5``, NaN)."""
         frame = self.check(frame)
         times = self._times
-        return float(times(frame) if callable(times) else times[frame])
+        try:
+            seconds = float(times(frame) if callable(times) else times[frame])
+        except (TypeError, ValueError, KeyError):
+            raise CodingError(f"frame {frame} of {self.video.file_name} has no time") from None
+        limit = max(self.video.duration_s or 0.0, 0.0) + TIME_SLACK_S
+        if not (math.isfinite(seconds) and 0.0 <= seconds <= limit):
+            raise CodingError(
+                f"time {seconds!r} s of frame {frame} is outside {self.video.file_name}"
+                f" (0-{self.video.duration_s:.3f} s)"
+            )
+        return seconds
 
     def check(self, frame: int) -> int:
         """``frame`` as an ``int`` when it is a frame of the clip, else :class:`CodingError`."""

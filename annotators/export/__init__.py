@@ -13,7 +13,7 @@ from .csvio import CsvOptions
 from .dictionary import TableExport
 from .importer import ImportReport, SkippedRow, import_long_csv
 from .long import export_long
-from .run import FORMATS, TABLE_FORMATS, export, export_job
+from .run import FORMATS, TABLE_FORMATS, check_export_target, export, export_job
 from .selection import ExportFilter
 from .transcript_export import TranscriptExport, export_transcripts
 from .transcripts import (
@@ -39,6 +39,7 @@ __all__ = [
     "TranscriptSegment",
     "TranscriptWord",
     "export",
+    "check_export_target",
     "export_job",
     "export_long",
     "export_transcripts",

@@ -15,8 +15,8 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from annotators.errors import ExportError
 from annotators.jobs import Job, Progress
+from annotators.safety.outputs import NO_GUARD, OutputGuard, atomic_output
 
 from .timecode import seconds_text
 
@@ -149,24 +149,16 @@ class TableWriter:
 
 
 @contextmanager
-def open_table(path: Path, columns: Sequence[Column], options: CsvOptions) -> Iterator[TableWriter]:
+def open_table(
+    path: Path, columns: Sequence[Column], options: CsvOptions, guard: OutputGuard = NO_GUARD
+) -> Iterator[TableWriter]:
     """Write a CSV table to ``path`` (header first); on error no partial file is left behind.
 
-    Rows go to a temporary file beside ``path`` that replaces it only when all rows are written,
-    so an interrupted export never leaves a truncated table that looks complete.
+    Written through :func:`annotators.safety.atomic_output`: rows go to a temporary file beside
+    ``path`` that replaces it only when all rows are on disk, so an interrupted or failed export
+    (disk full) never leaves a truncated table that looks complete; ``path`` must not be one of
+    ``guard``'s files, a folder, a device or a database (:class:`ExportError`).
     """
-    path = Path(path)
-    partial = path.with_name(path.name + ".partial")
     encoding = "utf-8-sig" if options.bom else "utf-8"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)  # like the transcript exports
-        # not a `with` here: only errors of opening the file are about the file itself
-        handle = open(partial, "w", encoding=encoding, newline="")  # noqa: SIM115
-    except OSError as error:
-        raise ExportError(f"{path}: cannot write export ({error.strerror})") from error
-    try:
-        with handle:
-            yield TableWriter(handle, columns, options)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_output(path, guard=guard, encoding=encoding, newline="") as handle:
+        yield TableWriter(handle, columns, options)

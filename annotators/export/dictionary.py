@@ -13,9 +13,11 @@ from pathlib import Path
 
 from annotators.codebook.spec import PRESENCE_CLIP_OPTIONS
 from annotators.errors import ExportError
+from annotators.safety.outputs import NO_GUARD, OutputGuard
 
 from .catalog import CodeInfo, snake_case
 from .csvio import Column, CsvOptions, open_table
+from .widenames import column_names, wide_bases
 
 DICTIONARY_NAME = "codebook.csv"
 
@@ -32,13 +34,11 @@ COLUMNS = (
     Column("codebook_version", "int", "version of the codebook the code belongs to"),
 )
 
-TIME_MEASURES = ("present", "count", "first_onset_s", "total_duration_s")
 
-
-def wide_columns(code: CodeInfo) -> list[str]:
-    """Names of the csv-wide columns a code produces."""
-    column = snake_case(code.key)
-    return [column] if code.is_clip else [f"{column}_{m}" for m in TIME_MEASURES]
+def wide_columns(code: CodeInfo, base: str | None = None) -> list[str]:
+    """Names of the csv-wide columns a code produces; ``base`` is its disambiguated base
+    name (:func:`~.widenames.code_bases`), by default the snake_case key."""
+    return column_names(base or snake_case(code.key), code.is_clip)
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ def dictionary_path(table: Path) -> Path:
     return path
 
 
-def _rows(code: CodeInfo) -> Iterator[list[object]]:
-    base = [code.key, " ".join(wide_columns(code)), code.label, code.path, code.kind]
+def _rows(code: CodeInfo, base_name: str | None) -> Iterator[list[object]]:
+    base = [code.key, " ".join(wide_columns(code, base_name)), code.label, code.path, code.kind]
     tail = [code.definition, code.codebook_version]
     options = code.options
     if not options and code.is_clip and code.value_type == "presence":
@@ -70,10 +70,23 @@ def _rows(code: CodeInfo) -> Iterator[list[object]]:
         yield [*base, code.value_type, value, label, *tail]
 
 
-def write_dictionary(path: Path, codes: Iterable[CodeInfo], options: CsvOptions) -> Path:
-    """Write the dictionary of ``codes`` (categories skipped) to ``path``; return ``path``."""
-    with open_table(path, COLUMNS, options) as table:
+def write_dictionary(
+    path: Path,
+    codes: Iterable[CodeInfo],
+    options: CsvOptions,
+    guard: OutputGuard = NO_GUARD,
+    bases: dict[int, str] | None = None,
+) -> Path:
+    """Write the dictionary of ``codes`` (categories skipped) to ``path``; return ``path``.
+
+    ``bases`` are the csv-wide base names by code id (:func:`~.widenames.code_bases` over
+    all codes of the project); given or not, ``wide_columns`` lists csv-wide's real names.
+    """
+    codes = list(codes)
+    if bases is None:
+        bases = wide_bases(codes)
+    with open_table(path, COLUMNS, options, guard) as table:
         for code in codes:
             if not code.is_category:
-                table.write_all(_rows(code))
+                table.write_all(_rows(code, bases.get(code.id)))
     return path

@@ -9,10 +9,12 @@ Contract:
   so an import accepts exactly what coding in the app accepts;
 - times come from the media layer (the video's frame table) when the video file is present,
   else from the file's ``start_s``/``end_s``; frame numbers are authoritative either way;
-- rows already in the project before the import (same video, code, coder, frames, value and
-  note) are counted as duplicates and not added again, so importing a file twice changes
-  nothing the second time; identical rows within the file are all imported (a coder may have
-  marked the same span twice, and an import loses nothing);
+- rows already in the project before the import (same ``row_uid``, or same video, code,
+  coder, frames, value and note) are counted as duplicates and not added again, so importing a
+  file twice changes nothing the second time, also when a row was edited in the project
+  since the export; identical rows within the file are all imported (a coder may have marked
+  the same span twice, and an import loses nothing; a repeated ``row_uid`` gets a fresh one);
+- imported rows keep their ``row_uid``, so the same row is recognised in every project;
 - a clip-level row whose variable already has a different value for that clip and coder is
   skipped and reported (an import never overwrites a coder's decision);
 - the file's ``source`` is kept when it is ``manual``, ``imported`` or ``suggested`` (so a round
@@ -25,7 +27,7 @@ Contract:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +37,7 @@ from sqlmodel import Session, select
 from annotators.coding import SOURCES, FrameTimes, checked_clip_value, media_times
 from annotators.coding.bulk import bulk_insert
 from annotators.errors import CodingError, ExportError, MediaError
+from annotators.store.engine import sqlite_problem
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Video, utcnow
 
 from .catalog import CLIP, CodeInfo, VideoInfo, load_codes, load_videos
@@ -141,6 +144,10 @@ def _existing_keys(session: Session, video_ids: set[int]) -> set[tuple]:
     return set(session.exec(query).all())
 
 
+def _existing_uids(session: Session, model: type) -> set[str]:
+    return set(session.exec(select(model.uid)).all())
+
+
 def _existing_clip_values(session: Session, video_ids: set[int]) -> dict[tuple, str | None]:
     query = select(
         ClipValue.video_id, ClipValue.code_id, ClipValue.coder_id, ClipValue.value
@@ -161,6 +168,8 @@ def _annotation_input(row: ParsedRow, video_id: int, code_id: int, coder_id: int
     }
     if row.source in SOURCES:
         fields["source"] = row.source
+    if row.uid:
+        fields["uid"] = row.uid
     return fields
 
 
@@ -201,6 +210,10 @@ class _Writer:
         video_ids = {video.id for _row, video, _code, _coder in matched}
         existing = _existing_keys(self.session, video_ids)
         clip_values = _existing_clip_values(self.session, video_ids)
+        # uids in the project before the import mark duplicates; uids taken (also by this
+        # import) are not given twice: a row repeated in the file gets a fresh one
+        before = _existing_uids(self.session, Annotation) | _existing_uids(self.session, ClipValue)
+        self.uids = set(before)
         annotations: list[tuple[int, dict]] = []
         for row, video, code, coder in matched:
             coder_id = resolver.coder_id(coder)
@@ -210,9 +223,13 @@ class _Writer:
             ident = (
                 video.id, code.id, coder_id, row.start_frame, row.end_frame, row.value, row.note
             )  # fmt: skip
-            if ident in existing:
+            if ident in existing or (row.uid and row.uid in before):
                 self.report.duplicates += 1
                 continue
+            if row.uid and row.uid in self.uids:
+                row = replace(row, uid=None)
+            elif row.uid:
+                self.uids.add(row.uid)
             self._remember_times(video.id, row)
             annotations.append((row.line, _annotation_input(row, video.id, code.id, coder_id)))
         self._annotations(annotations)
@@ -234,6 +251,8 @@ class _Writer:
         known[key] = value
         now = utcnow()
         video_id, code_id, coder_id = key
+        uid = {} if not row.uid or row.uid in self.uids else {"uid": row.uid}
+        self.uids.update(uid.values())
         self.session.add(
             ClipValue(
                 video_id=video_id,
@@ -242,6 +261,7 @@ class _Writer:
                 value=value,
                 created_at=now,
                 updated_at=now,
+                **uid,
             )
         )
         self.report.clip_values += 1
@@ -281,14 +301,19 @@ def import_long_csv(project: Project, path: Path | str, coder: str | None = None
     then the project is unchanged.
     """
     path = Path(path)
+    project.require_writable()
     rows = [parse_row(path, line, record) for line, record in read_records(path)]
     report = ImportReport(path=path)
-    with project.session() as session:
+    with project.write_session() as session:
         try:
             resolver = _Resolver(session, coder.strip() if coder else None)
             _Writer(project, session, report).store(_match(rows, resolver, report), resolver)
             session.commit()
-        except (SQLAlchemyError, CodingError, MediaError) as error:
+        except SQLAlchemyError as error:
+            session.rollback()
+            reason = sqlite_problem(error) or getattr(error, "orig", None) or type(error).__name__
+            raise ExportError(f"{path}: import failed, nothing was changed ({reason})") from error
+        except (CodingError, MediaError) as error:
             session.rollback()
             raise ExportError(f"{path}: import failed, nothing was changed ({error})") from error
     return report

@@ -14,6 +14,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session
 
 from annotators.jobs import Job, run_job
+from annotators.safety.outputs import NO_GUARD, OutputGuard
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Video
 
 from .catalog import load_coders, load_codes, load_videos
@@ -22,7 +23,8 @@ from .dictionary import TableExport, dictionary_path, write_dictionary
 from .selection import ExportFilter, Selection, resolve
 from .sqltext import iso_text, ms, raw_query
 from .timecode import ms_timecode
-from .words import timeline_for
+from .widenames import wide_bases
+from .words import current_transcript_id, timeline_for, transcript_version
 
 COLUMNS = (
     Column("annotation_id", "int", "annotation id (empty on clip-level rows)"),
@@ -48,10 +50,12 @@ COLUMNS = (
     Column("start_tc", "text", "start_s as hh:mm:ss.mmm"),
     Column("end_tc", "text", "end_s as hh:mm:ss.mmm"),
     Column("transcript_words", "text", "words of the current transcript spoken meanwhile"),
+    Column("transcript_version", "text", "which transcript transcript_words is from"),
     Column("note", "text", "the coder's note"),
     Column("source", "text", "manual, imported or suggested (empty on clip-level rows)"),
     Column("created_at", "text", "when the row was created (ISO 8601, UTC)"),
     Column("updated_at", "text", "when the row was last changed (ISO 8601, UTC)"),
+    Column("row_uid", "text", "the row's identity, the same in every project it is copied into"),
 )
 
 
@@ -78,6 +82,7 @@ def _annotation_query(sel: Selection) -> Select:
             ann.source,
             iso_text(ann.created_at),
             iso_text(ann.updated_at),
+            ann.uid,
         )  # fmt: skip
         .join(Coder, Coder.id == ann.coder_id)
         .join(Code, Code.id == ann.code_id)
@@ -96,6 +101,7 @@ def _clip_query(sel: Selection) -> Select:
             ClipValue.value,
             iso_text(ClipValue.created_at),
             iso_text(ClipValue.updated_at),
+            ClipValue.uid,
         )
         .join(Video, Video.id == ClipValue.video_id)
         .join(Coder, Coder.id == ClipValue.coder_id)
@@ -169,9 +175,12 @@ class _LongLines:
         text, time, query = self.text, self.time, raw_query(self.conn, _annotation_query(sel))
         for video_id in self.video_order(sel):
             spoken = timeline_for(self.conn, video_id).spoken
+            version = text(
+                transcript_version(self.conn, current_transcript_id(self.conn, video_id))
+            )
             for row in query(video_id=video_id):
                 aid, vid, cid, code_id, value, start_frame, end_frame, start_ms, end_ms = row[:9]
-                start_s, end_s, note, source, created, updated = row[9:]
+                start_s, end_s, note, source, created, updated, uid = row[9:]
                 start, start_tc = time(start_ms)
                 if end_ms is None:
                     end_frame = end = end_tc = duration = ""
@@ -180,16 +189,16 @@ class _LongLines:
                 yield (
                     f"{aid},{self.head(vid, cid, code_id)},{self.value(code_id, value)},"
                     f"{start_frame},{end_frame},{start},{end},{duration},{start_tc},{end_tc},"
-                    f"{text(spoken(start_s, end_s))},{text(note)},{self.source(source)},"
-                    f"{created},{updated}"
+                    f"{text(spoken(start_s, end_s))},{version},{text(note)},{self.source(source)},"
+                    f"{created},{updated},{uid}"
                 )
 
     def clip_values(self, sel: Selection) -> Iterator[str]:
-        no_times_words_note_source = "," * 10
-        for vid, cid, code_id, value, created, updated in self.conn.execute(_clip_query(sel)):
+        no_times_words_note_source = "," * 11
+        for vid, cid, code_id, value, created, updated, uid in self.conn.execute(_clip_query(sel)):
             yield (
                 f",{self.head(vid, cid, code_id)},{self.value(code_id, value)},"
-                f"{no_times_words_note_source}{created},{updated}"
+                f"{no_times_words_note_source}{created},{updated},{uid}"
             )
 
 
@@ -198,6 +207,7 @@ def long_job(
     path: Path,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
+    guard: OutputGuard = NO_GUARD,
 ) -> Job[TableExport]:
     """Job writing the csv-long table of the annotations ``flt`` selects to ``path``.
 
@@ -206,13 +216,13 @@ def long_job(
     """
     options = options or CsvOptions()
     dictionary = dictionary_path(path)
-    with open_table(path, COLUMNS, options) as table:
+    with open_table(path, COLUMNS, options, guard) as table:
         lines = _LongLines(session, table.guard)
         sel = resolve(flt or ExportFilter(), lines.codes, lines.videos, lines.coders)
         yield from table.write_lines(lines.annotations(sel))
         yield from table.write_lines(lines.clip_values(sel))
     codes = [c for c in lines.codes.values() if sel.code_ids is None or c.id in sel.code_ids]
-    write_dictionary(dictionary, codes, options)
+    write_dictionary(dictionary, codes, options, guard, wide_bases(lines.codes.values()))
     return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)
 
 

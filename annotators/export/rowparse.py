@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,11 @@ from annotators.errors import ExportError
 
 from .catalog import CLIP
 from .csvio import unguard_formula
+
+# Largest frame index a file may name (64-bit signed, what SQLite stores); frames past the
+# clip's end are refused later, per row, by the coding layer.
+MAX_FRAME = 2**63 - 1
+_UID = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,7 @@ class ParsedRow:
     end_s: float | None
     note: str
     source: str
+    uid: str | None = None
 
 
 def _int(path: Path, line: int, record: dict[str, str], name: str) -> int | None:
@@ -36,11 +44,13 @@ def _int(path: Path, line: int, record: dict[str, str], name: str) -> int | None
     if not text:
         return None
     try:
-        number = float(text)
+        number = int(text) if text.lstrip("+-").isdigit() else float(text)
     except ValueError:
         number = float("nan")
-    if not number.is_integer():
+    if isinstance(number, float) and not number.is_integer():  # NaN and inf included
         raise ExportError(f"{path}:{line}: {name} {text!r} is not a whole number")
+    if not 0 <= number <= MAX_FRAME:
+        raise ExportError(f"{path}:{line}: {name} {text!r} is not a frame number (0-{MAX_FRAME})")
     return int(number)
 
 
@@ -49,9 +59,21 @@ def _float(path: Path, line: int, record: dict[str, str], name: str) -> float | 
     if not text:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise ExportError(f"{path}:{line}: {name} {text!r} is not a number") from None
+    if not math.isfinite(number) or number < 0:
+        raise ExportError(f"{path}:{line}: {name} {text!r} is not a time (finite, from 0 s)")
+    return number
+
+
+def _uid(path: Path, line: int, record: dict[str, str]) -> str | None:
+    text = record.get("row_uid", "").strip().lower()
+    if not text:
+        return None
+    if not _UID.fullmatch(text):
+        raise ExportError(f"{path}:{line}: row_uid {text!r} is not a row uid (32 hex digits)")
+    return text
 
 
 # The kinds a csv-long row may have: those of the codebook's codes (categories hold no data).
@@ -86,6 +108,7 @@ def parse_row(path: Path, line: int, record: dict[str, str]) -> ParsedRow:
         end_s=_float(path, line, record, "end_s"),
         note=unguard_formula(record.get("note", "")),
         source=record.get("source", "").strip(),
+        uid=_uid(path, line, record),
     )
     if kind != CLIP and (row.start_frame is None or row.start_s is None):
         raise ExportError(f"{path}:{line}: a {kind} row needs start_frame and start_s")

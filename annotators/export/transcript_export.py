@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from annotators.errors import ExportError
 from annotators.jobs import Job, Progress, run_job
+from annotators.safety.outputs import NO_GUARD, OutputGuard, check_target
 from annotators.store.models import Segment, Transcript, Word, WordCorrection
 
 from .catalog import VideoInfo, load_videos
@@ -94,15 +95,41 @@ def _targets(out: Path, fmt: str, videos: list[VideoInfo]) -> dict[int, Path]:
     return targets
 
 
+def check_transcript_target(out: Path, fmt: str, guard: OutputGuard = NO_GUARD) -> None:
+    """:class:`ExportError` unless ``out`` can take ``fmt`` transcripts: a ``.fmt`` file that
+    :func:`~annotators.safety.check_target` allows, or a folder (existing or not)."""
+    if out.suffix.lower() == f".{fmt}":
+        check_target(out, guard)
+    elif out.exists() and not out.is_dir():
+        raise ExportError(
+            f"{out} exists and is not a folder: give a folder for one file per video, or a"
+            f" .{fmt} file name with one video selected"
+        )
+
+
+def _make_folder(out: Path, fmt: str) -> None:
+    """Create the output folder ``out``; :class:`ExportError` when it cannot be one."""
+    check_transcript_target(out, fmt)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"{out}: cannot create the folder ({error.strerror})") from error
+
+
 def transcripts_job(
-    session: Session, out: Path, fmt: str, flt: ExportFilter | None = None
+    session: Session,
+    out: Path,
+    fmt: str,
+    flt: ExportFilter | None = None,
+    guard: OutputGuard = NO_GUARD,
 ) -> Job[TranscriptExport]:
     """Job writing the current transcripts of the selected videos (``flt.videos``) in ``fmt``;
     yields after every video.
 
     Coder and category filters do not apply to transcripts. Raises :class:`ExportError` for
     an unknown format, an unknown video name, or a single-file target without a transcript.
-    Cancelling keeps the files already written (each one complete).
+    Cancelling keeps the files already written (each one complete). Every file is checked
+    against ``guard`` before anything is written.
     """
     if fmt not in TRANSCRIPT_FORMATS:
         raise ExportError(f"unknown transcript format {fmt!r}: use one of {TRANSCRIPT_FORMATS}")
@@ -115,8 +142,10 @@ def transcripts_job(
     )
     out = Path(out)
     targets = _targets(out, fmt, videos)
+    for target in targets.values():
+        check_target(target, guard)
     if out not in targets.values():
-        out.mkdir(parents=True, exist_ok=True)
+        _make_folder(out, fmt)
     result = TranscriptExport()
     for done, video in enumerate(videos, start=1):
         transcript_id = current_transcript_id(conn, video.id)
@@ -127,7 +156,7 @@ def transcripts_job(
         else:
             segments = load_segments(conn, transcript_id)
             meta = transcript_meta(conn, transcript_id, video)
-            result.files.append(write_transcript(segments, targets[video.id], fmt, meta))
+            result.files.append(write_transcript(segments, targets[video.id], fmt, meta, guard))
         yield Progress(done, len(videos), video.file_name)
     return result
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotators.errors import ExportError
+from annotators.safety.outputs import NO_GUARD, OutputGuard, write_text
 
 from .timecode import round_s, timecode
 
@@ -140,17 +141,19 @@ def render_transcript(segments: Segments, fmt: str, meta: Mapping[str, Any] | No
 
 
 def write_transcript(
-    segments: Segments, path: Path, fmt: str | None = None, meta: Mapping[str, Any] | None = None
+    segments: Segments,
+    path: Path,
+    fmt: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+    guard: OutputGuard = NO_GUARD,
 ) -> Path:
     """Write ``segments`` to ``path`` as UTF-8 in ``fmt`` (default: the file's suffix); return it.
 
-    Raises :class:`ExportError` naming the file when the format is unknown or it cannot be written.
+    Raises :class:`ExportError` naming the file when the format is unknown, the target is
+    refused (see :func:`annotators.safety.check_target`) or it cannot be written; then no
+    partial file is left.
     """
     path = Path(path)
     fmt = fmt or path.suffix.lstrip(".").lower()
     text = render_transcript(segments, fmt, meta)
-    try:
-        path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as error:
-        raise ExportError(f"{path}: cannot write transcript ({error.strerror})") from error
-    return path
+    return write_text(path, text, guard=guard, newline="\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,12 @@ from sqlalchemy import Connection, func, select
 from sqlmodel import Session
 
 from annotators.jobs import Job, Progress, run_job
+from annotators.safety.outputs import NO_GUARD, OutputGuard
 from annotators.store.models import Annotation, ClipValue
 
-from .catalog import CodeInfo, VideoInfo, load_coders, load_codes, load_videos, snake_case
+from .catalog import CodeInfo, VideoInfo, load_coders, load_codes, load_videos
 from .csvio import Column, CsvOptions, open_table
 from .dictionary import (
-    TIME_MEASURES,
     TableExport,
     dictionary_path,
     wide_columns,
@@ -33,25 +34,10 @@ from .dictionary import (
 )
 from .selection import ExportFilter, Selection, resolve
 from .sqltext import ms
+from .widenames import FIXED_COLUMNS, TIME_MEASURES, leaf_paths, meta_names, wide_bases
 
 # a progress report per this many rows (one row is one video x coder)
 ROWS_PER_STEP = 200
-
-FIXED_COLUMNS = (
-    Column("video_id", "int", "video id in this project"),
-    Column("video_file_name", "text", "file name of the video"),
-    Column("video_sha256", "text", "SHA-256 of the video file"),
-    Column("platform_video_id", "text", "the platform's id of the video, if known"),
-    Column("coder_id", "int", "coder id in this project"),
-    Column("coder", "text", "coder name"),
-    Column("video_duration_s", "seconds", "duration of the video"),
-    Column("video_frame_count", "int", "number of frames"),
-    Column("video_fps", "float", "average frames per second"),
-    Column("video_width", "int", "display width in pixels"),
-    Column("video_height", "int", "display height in pixels"),
-    Column("video_rotation", "int", "rotation applied for display (degrees clockwise)"),
-    Column("video_has_audio", "int", "1 when the video has an audio track"),
-)
 
 
 @dataclass
@@ -66,27 +52,27 @@ class _Aggregate:
         self.total_ms += int(total_ms)
 
 
-def flatten_meta(meta: dict[str, Any], prefix: str = "meta") -> dict[str, Any]:
-    """Platform metadata as flat ``meta_*`` columns: nested dicts join keys with ``_``;
-    lists become JSON text (unambiguous, and ``jsonlite``/``json.loads`` read it back)."""
-    flat: dict[str, Any] = {}
-    for key, value in meta.items():
-        name = f"{prefix}_{snake_case(str(key))}"
-        if isinstance(value, dict):
-            flat.update(flatten_meta(value, name))
-        elif isinstance(value, list):
-            flat[name] = json.dumps(value, ensure_ascii=False)
-        else:
-            flat[name] = value
-    return flat
+def _meta_cell(value: Any) -> Any:
+    """Lists become JSON text (unambiguous, and ``jsonlite``/``json.loads`` read it back)."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
 
 
-Aggregates = dict[tuple[int, int], dict[str, _Aggregate]]
-ClipCells = dict[tuple[int, int], dict[str, str | None]]
+def flatten_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Platform metadata of one video as flat ``meta_*`` columns: nested dicts join keys with
+    ``_``, camelCase becomes snake_case, colliding names get ``_2``... (see :mod:`.widenames`)."""
+    leaves = leaf_paths(meta)
+    names = meta_names(leaves, set())
+    return {names[path]: _meta_cell(value) for path, value in leaves.items()}
 
 
-def _time_aggregates(conn: Connection, sel: Selection, codes: dict[int, CodeInfo]) -> Aggregates:
-    """Per (video, coder): per code column name, its count, first onset and total duration."""
+# per (video, coder): per code id
+Aggregates = dict[tuple[int, int], dict[int, _Aggregate]]
+ClipCells = dict[tuple[int, int], dict[int, str | None]]
+
+
+def _time_aggregates(conn: Connection, sel: Selection, bases: dict[int, str]) -> Aggregates:
+    """Per (video, coder): per code's base column name, its count, first onset and total
+    duration (codes sharing a base, the same variable in two codebooks, add up)."""
     # durations are summed in whole milliseconds, rounded per annotation like csv-long's
     duration_ms = ms(Annotation.end_s) - ms(Annotation.start_s)
     query = select(
@@ -99,16 +85,16 @@ def _time_aggregates(conn: Connection, sel: Selection, codes: dict[int, CodeInfo
     ).group_by(Annotation.video_id, Annotation.coder_id, Annotation.code_id)
     table: Aggregates = defaultdict(lambda: defaultdict(_Aggregate))
     for vid, cid, code_id, count, onset, total_ms in conn.execute(sel.filter(query, Annotation)):
-        table[vid, cid][snake_case(codes[code_id].key)].add(count, onset, total_ms)
+        table[vid, cid][bases[code_id]].add(count, onset, total_ms)
     return table
 
 
-def _clip_values(conn: Connection, sel: Selection, codes: dict[int, CodeInfo]) -> ClipCells:
+def _clip_values(conn: Connection, sel: Selection, bases: dict[int, str]) -> ClipCells:
     """Per (video, coder): per clip-level column name, the stored value."""
     query = select(ClipValue.video_id, ClipValue.coder_id, ClipValue.code_id, ClipValue.value)
     table: ClipCells = defaultdict(dict)
     for vid, cid, code_id, value in conn.execute(sel.filter(query, ClipValue)):
-        table[vid, cid][snake_case(codes[code_id].key)] = value
+        table[vid, cid][bases[code_id]] = value
     return table
 
 
@@ -125,11 +111,11 @@ def _selected_codes(conn: Connection, codes: dict[int, CodeInfo], sel: Selection
     ]
 
 
-def _code_columns(codes: list[CodeInfo]) -> list[Column]:
-    """Columns of the selected codes, in codebook order, one set per distinct column name."""
+def _code_columns(codes: list[CodeInfo], bases: dict[int, str]) -> list[Column]:
+    """Columns of the selected codes, in codebook order, one set per variable."""
     columns: dict[str, Column] = {}
     for code in codes:
-        for name in wide_columns(code):
+        for name in wide_columns(code, bases[code.id]):
             kind = "text" if code.is_clip else ("seconds" if name.endswith("_s") else "int")
             columns.setdefault(name, Column(name, kind, code.label))
     return list(columns.values())
@@ -145,7 +131,7 @@ def _video_cells(video: VideoInfo, coder_id: int, coder: str) -> list[Any]:
 
 def _code_cells(
     columns: list[Column], times: dict[str, _Aggregate], clips: dict[str, str | None]
-) -> list[Any]:
+) -> list[Any]:  # times and clips by base column name
     """Cells of the code columns: four measures per time-anchored code, one value per clip one."""
     cells: list[Any] = []
     for column in columns:
@@ -174,11 +160,61 @@ def _split_measure(name: str) -> tuple[str, str]:
     raise ValueError(f"{name} is not a time-anchored measure column")
 
 
+@dataclass
+class WideTable:
+    """The csv-wide table before it is written: ``rows`` yields one list of cells per row.
+
+    ``codes`` are the selected codes the code columns come from (codebook order) and
+    ``bases`` their base column names by code id. Other writers (SPSS, Stata) take the very
+    same rows, so every format agrees with csv-wide.
+    """
+
+    columns: list[Column]
+    codes: list[CodeInfo]
+    bases: dict[int, str]
+    row_count: int
+    rows: Iterator[list[Any]]
+
+
+def wide_table(session: Session, flt: ExportFilter | None = None) -> WideTable:
+    """The csv-wide table of the selection (aggregate queries run now, rows lazily).
+
+    Raises :class:`ExportError` for unknown filter names.
+    """
+    conn = session.connection()
+    codes, videos, coders = load_codes(session), load_videos(session), load_coders(session)
+    sel = resolve(flt or ExportFilter(), codes, videos, coders)
+    taken = {column.name for column in FIXED_COLUMNS}
+    bases = wide_bases(codes.values(), taken)  # all codes: a filter never renames a column
+    times, clips = _time_aggregates(conn, sel, bases), _clip_values(conn, sel, bases)
+    selected = _selected_codes(conn, codes, sel)
+    code_columns = _code_columns(selected, bases)
+    pairs = sorted(
+        set(times) | set(clips), key=lambda p: (videos[p[0]].file_name, p[0], coders[p[1]])
+    )
+    leaves = {vid: leaf_paths(videos[vid].platform_meta) for vid, _ in pairs}
+    names = meta_names((path for meta in leaves.values() for path in meta), taken)
+    meta_paths = sorted(names, key=names.__getitem__)
+    metas = {
+        vid: {names[p]: _meta_cell(v) for p, v in meta.items()} for vid, meta in leaves.items()
+    }
+    meta_columns = [names[path] for path in meta_paths]
+    columns = [*FIXED_COLUMNS, *code_columns, *(Column(n, "text") for n in meta_columns)]
+    rows = (
+        _video_cells(videos[vid], cid, coders[cid])
+        + _code_cells(code_columns, times[vid, cid], clips[vid, cid])
+        + [metas[vid].get(name) for name in meta_columns]
+        for vid, cid in pairs
+    )
+    return WideTable(columns, selected, bases, len(pairs), rows)
+
+
 def wide_job(
     session: Session,
     path: Path,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
+    guard: OutputGuard = NO_GUARD,
 ) -> Job[TableExport]:
     """Job writing the csv-wide table of the selection to ``path`` and ``codebook.csv``
     beside it; yields before the first row and after every :data:`ROWS_PER_STEP` rows.
@@ -186,30 +222,15 @@ def wide_job(
     Raises :class:`ExportError` for unknown filter names or an unwritable path; a failed or
     cancelled export leaves no partial file.
     """
-    conn = session.connection()
-    codes, videos, coders = load_codes(session), load_videos(session), load_coders(session)
-    sel = resolve(flt or ExportFilter(), codes, videos, coders)
-    times, clips = _time_aggregates(conn, sel, codes), _clip_values(conn, sel, codes)
-    selected = _selected_codes(conn, codes, sel)
-    code_columns = _code_columns(selected)
-    pairs = sorted(
-        set(times) | set(clips), key=lambda p: (videos[p[0]].file_name, p[0], coders[p[1]])
-    )
-    metas = {vid: flatten_meta(videos[vid].platform_meta) for vid, _ in pairs}
-    meta_names = sorted({name for meta in metas.values() for name in meta})
-    columns = [*FIXED_COLUMNS, *code_columns, *(Column(n, "text") for n in meta_names)]
+    wide = wide_table(session, flt)
     dictionary = dictionary_path(path)
-    with open_table(path, columns, options or CsvOptions()) as table:
-        yield Progress(0, len(pairs), "rows")  # the aggregate queries are done
-        for vid, cid in pairs:
-            table.write(
-                _video_cells(videos[vid], cid, coders[cid])
-                + _code_cells(code_columns, times[vid, cid], clips[vid, cid])
-                + [metas[vid].get(name) for name in meta_names]
-            )
+    with open_table(path, wide.columns, options or CsvOptions(), guard) as table:
+        yield Progress(0, wide.row_count, "rows")  # the aggregate queries are done
+        for row in wide.rows:
+            table.write(row)
             if table.rows % ROWS_PER_STEP == 0:
-                yield Progress(table.rows, len(pairs), f"{table.rows:,} rows")
-    write_dictionary(dictionary, selected, options or CsvOptions())
+                yield Progress(table.rows, wide.row_count, f"{table.rows:,} rows")
+    write_dictionary(dictionary, wide.codes, options or CsvOptions(), guard, wide.bases)
     return TableExport(path=Path(path), rows=table.rows, dictionary=dictionary)
 
 

@@ -100,6 +100,17 @@ class WordTimeline:
         return " ".join(texts)
 
 
+def transcript_version(conn: Connection, transcript_id: int | None) -> str:
+    """Which transcript a text column comes from: ``id: model, language`` ("" for none)."""
+    if transcript_id is None:
+        return ""
+    model, language = conn.execute(
+        select(Transcript.model, Transcript.language).where(Transcript.id == transcript_id)
+    ).one()
+    short = model.rstrip("/").split("/")[-1].split(" (")[0]  # "tiny.en", "base", a folder
+    return f"{transcript_id}: {short}, {language or 'language unknown'}"
+
+
 def timeline_for(conn: Connection, video_id: int) -> WordTimeline:
     """The word timeline of ``video_id``'s current transcript (empty when untranscribed)."""
     transcript_id = current_transcript_id(conn, video_id)

@@ -6,20 +6,30 @@ never loses an action the user already saw succeed.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, select
 
 from annotators.codebook import install_default_codebook
 from annotators.errors import ProjectError
 from annotators.jobs import Job
 from annotators.store import migrate
-from annotators.store.engine import looks_like_sqlite, make_engine
+from annotators.store.engine import (
+    begin_write,
+    integrity_problem,
+    looks_like_sqlite,
+    make_engine,
+    make_read_only_engine,
+    read_only_uri,
+    sqlite_problem,
+)
 from annotators.store.models import Coder, ProjectMeta, Video
 
 from . import importer, metadata, relink
@@ -66,10 +76,19 @@ class Project:
     ``backup_path`` is the copy made when opening migrated an older schema, else ``None``.
     """
 
-    def __init__(self, path: Path, engine: Engine, backup_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        backup_path: Path | None = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.path = path.resolve()
         self.engine = engine
         self.backup_path = backup_path
+        #: opened for reading only (no write permission): every write raises ProjectError
+        self.read_only = read_only
 
     @property
     def root(self) -> Path:
@@ -107,13 +126,24 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: Path | str) -> Project:
+    def open(cls, path: Path | str, *, read_only: bool | None = None) -> Project:
         """Open an existing project, migrating an older schema after a backup copy.
 
-        Raises :class:`ProjectError` for a missing, empty, non-SQLite or newer-schema file.
+        ``read_only`` (default: when the file or its folder is not writable) opens it for
+        reading only: reading commands work, every write raises :class:`ProjectError` saying
+        so. The file's integrity is checked first (``PRAGMA quick_check``).
+
+        Raises :class:`ProjectError` for a missing, empty, non-SQLite, damaged or
+        newer-schema file, and for a read-only one that needs an upgrade.
         """
         path = _with_suffix(path)
         _check_openable(path)
+        if read_only is None:
+            read_only = not _writable(path)
+        _check_integrity(path)  # before a migration or anything else writes to it
+        if read_only:
+            _check_current_read_only(path)
+            return cls(path, make_read_only_engine(path), read_only=True)
         backup = migrate.prepare_for_open(path)
         return cls(path, make_engine(path), backup)
 
@@ -136,10 +166,37 @@ class Project:
     def session(self) -> Iterator[Session]:
         """A session on the project database; the caller commits.
 
-        Objects stay readable after the session closes (no expiry on commit).
+        Objects stay readable after the session closes (no expiry on commit). SQLite's
+        "read-only", "disk full", "locked" and "malformed" errors inside the block become a
+        :class:`ProjectError` that says so (the transaction is rolled back: nothing changed).
         """
         with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            except OperationalError as error:
+                session.rollback()
+                reason = _database_problem(self, error)
+                if reason is None:
+                    raise
+                raise ProjectError(reason) from error
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session that holds the write lock from its first statement (``BEGIN IMMEDIATE``,
+        see :func:`~annotators.store.engine.begin_write`); the caller commits.
+
+        :class:`ProjectError` at once for a project opened read-only.
+        """
+        self.require_writable()
+        with self.session() as session:
+            begin_write(session)
             yield session
+
+    def require_writable(self) -> None:
+        """:class:`ProjectError` saying so when the project was opened read-only; commands
+        that write call it before any long work (hashing, transcribing)."""
+        if self.read_only:
+            raise ProjectError(_read_only_message(self.path))
 
     def get_meta(self, key: str) -> str | None:
         """Value of the project setting ``key``, or ``None``."""
@@ -149,7 +206,7 @@ class Project:
 
     def set_meta(self, key: str, value: str) -> None:
         """Store the project setting ``key`` (committed)."""
-        with self.session() as session:
+        with self.write_session() as session:
             session.merge(ProjectMeta(key=key, value=value))
             session.commit()
 
@@ -162,7 +219,11 @@ class Project:
         name = name.strip()
         if not name:
             raise ProjectError("a coder needs a name")
-        with self.session() as session:
+        with self.session() as session:  # the common case reads only, and takes no lock
+            coder = session.exec(select(Coder).where(Coder.name == name)).first()
+        if coder is not None:
+            return coder
+        with self.write_session() as session:
             coder = session.exec(select(Coder).where(Coder.name == name)).first()
             if coder is None:
                 coder = Coder(name=name)
@@ -193,19 +254,72 @@ class Project:
 
     def import_media(self, paths: Iterable[Path | str]) -> Job[importer.ImportReport]:
         """Job importing files and folders (recursively); see :mod:`.importer`."""
+        self.require_writable()
         return importer.import_media(self, [Path(p).expanduser() for p in paths])
 
     def relink(self, video_id: int, new_path: Path | str) -> Video:
         """Point video ``video_id`` at ``new_path`` after checking it has the same content."""
+        self.require_writable()
         return relink.relink(self, video_id, Path(new_path).expanduser())
 
     def relink_search(self, folder: Path | str) -> Job[relink.RelinkReport]:
         """Job finding missing videos inside ``folder`` by content hash and relinking them."""
+        self.require_writable()
         return relink.relink_search(self, Path(folder).expanduser())
 
     def import_metadata(self, path: Path | str) -> metadata.MetadataReport:
         """Attach platform metadata rows (CSV/JSON) to videos; see :mod:`.metadata`."""
+        self.require_writable()
         return metadata.import_metadata(self, Path(path).expanduser())
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite may write ``path`` and create its -wal/-shm files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _read_only_message(path: Path) -> str:
+    return (
+        f"{path} is read-only (no write permission for the file or its folder): it was opened"
+        " for reading only and nothing was changed"
+    )
+
+
+def _check_integrity(path: Path) -> None:
+    problem = integrity_problem(path)
+    if problem is not None:
+        raise ProjectError(
+            f"{path} cannot be read as a project: it is damaged ({problem}); nothing was"
+            " changed. Use a backup copy, or"
+            " try 'sqlite3 FILE .recover' on a copy"
+        )
+
+
+def _check_current_read_only(path: Path) -> None:
+    """A read-only file cannot be migrated: it must already be at the current schema."""
+    with closing(sqlite3.connect(read_only_uri(path), uri=True)) as connection:
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+    revision = row[0] if row else None
+    if revision is None:
+        raise ProjectError(f"{path} is an SQLite database but not a Storyframe project")
+    if revision != migrate.HEAD_REVISION:
+        raise ProjectError(
+            f"{path} is read-only and has schema {revision}, but this Storyframe uses"
+            f" {migrate.HEAD_REVISION}: make it writable once so it can be upgraded"
+        )
+
+
+def _database_problem(project: Project, error: OperationalError) -> str | None:
+    """A user-facing sentence for SQLite's ``error``, or ``None`` for a programming error."""
+    reason = sqlite_problem(error)
+    if reason is None:
+        return None
+    if "read-only" in reason:
+        return _read_only_message(project.path)
+    return f"{project.path}: {reason}; the last change was not saved, nothing else changed"
 
 
 def _version() -> str:

@@ -86,7 +86,12 @@ def _import_one(project: Project, path: Path, report: ImportReport) -> str:
     except MediaError as error:
         report.failed.append(Skipped(path, str(error)))
         return "failed"
-    with project.session() as session:
+    with project.write_session() as session:
+        # another import may have stored the same content meanwhile (same folder imported
+        # twice at once): under the write lock that is a duplicate, not an IntegrityError
+        known = session.exec(select(Video).where(Video.content_hash == digest)).first()
+        if known is not None:
+            return _known_content(project, session, known, path, report)
         session.add(video)
         session.commit()
     report.imported.append(video)

@@ -175,7 +175,7 @@ def import_metadata(project: Project, path: Path) -> MetadataReport:
             f"{', '.join(ID_COLUMNS + FILE_COLUMNS)}; found {columns})"
         )
     report = MetadataReport()
-    with project.session() as session:
+    with project.write_session() as session:
         index = _VideoIndex(project.videos())
         for row in rows:
             file_name, video_id = _lookup(row, FILE_COLUMNS), _lookup(row, ID_COLUMNS)

@@ -81,7 +81,7 @@ def _match(videos: list[Video], path: Path) -> Video | None:
 
 def _store_path(project: Project, video: Video, path: Path) -> Video:
     """Save ``path`` as ``video``'s location (committed) and return the updated row."""
-    with project.session() as session:
+    with project.write_session() as session:
         row = session.get(Video, video.id)
         assert row is not None, f"video {video.id} vanished during relink"
         row.path = to_stored_path(path, project.root)

@@ -17,6 +17,7 @@ from typing import Any
 from annotators.errors import ReliabilityError
 from annotators.jobs import Job, Progress, run_job
 from annotators.project import Project
+from annotators.safety.outputs import NO_GUARD, OutputGuard
 
 from .bootstrap import Resampler
 from .clipvars import clip_result
@@ -45,9 +46,15 @@ class ReliabilityReport:
             "disagreements": [d.to_json() for d in self.disagreements],
         }
 
-    def write(self, path: Path | str, format: str = "table") -> Path:  # noqa: A002 (the API)
-        """Write the report to ``path`` as ``table`` (text), ``csv``, ``json`` or ``html``."""
-        return write_report(self, Path(path), format)
+    def write(
+        self,
+        path: Path | str,
+        format: str = "table",  # noqa: A002 (the API)
+        guard: OutputGuard = NO_GUARD,
+    ) -> Path:
+        """Write the report to ``path`` as ``table`` (text), ``csv``, ``json`` or ``html``;
+        ``guard``'s files (a project's, see :class:`annotators.safety.OutputGuard`) are refused."""
+        return write_report(self, Path(path), format, guard)
 
 
 def _version() -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from annotators.errors import ReliabilityError
 from annotators.export.csvio import Column, CsvOptions, open_table
+from annotators.safety.outputs import NO_GUARD, OutputGuard, write_text
 
 from .result import JSON_FIELDS, Result
 
@@ -94,38 +95,36 @@ def _columns() -> list[Column]:
     return [Column(name, kinds[name]) for name in names]
 
 
-def _write_csv(report: ReliabilityReport, path: Path) -> None:
+def _write_csv(report: ReliabilityReport, path: Path, guard: OutputGuard) -> None:
     columns = _columns()
-    with open_table(path, columns, CsvOptions()) as table:
+    with open_table(path, columns, CsvOptions(), guard) as table:
         for result in report.results:
             row = result.to_json()
             table.write([row.get(column.name) for column in columns])
 
 
-def _write_text(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except OSError as error:
-        raise ReliabilityError(f"{path}: cannot write the report ({error.strerror})") from error
-    finally:
-        partial.unlink(missing_ok=True)
+def write_report(
+    report: ReliabilityReport,
+    path: Path,
+    format: str,  # noqa: A002
+    guard: OutputGuard = NO_GUARD,
+) -> Path:
+    """Write ``report`` to ``path`` in ``format`` (one of :data:`FORMATS`); return ``path``.
 
-
-def write_report(report: ReliabilityReport, path: Path, format: str) -> Path:  # noqa: A002
-    """Write ``report`` to ``path`` in ``format`` (one of :data:`FORMATS`); return ``path``."""
+    Written through :mod:`annotators.safety` (atomic; ``guard``'s files, devices, folders and
+    databases are refused with :class:`~annotators.errors.ExportError`).
+    """
     if format == "csv":
-        _write_csv(report, path)
+        _write_csv(report, path, guard)
     elif format == "json":
-        _write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        write_text(path, text, guard=guard)
     elif format == "table":
-        _write_text(path, format_table(report))
+        write_text(path, format_table(report), guard=guard)
     elif format == "html":
         from .render_html import render_html
 
-        _write_text(path, render_html(report))
+        write_text(path, render_html(report), guard=guard)
     else:
         raise ReliabilityError(f"unknown report format '{format}' (one of {', '.join(FORMATS)})")
     return path

@@ -84,7 +84,7 @@ def take(project: Project, reviewer: str, source_uid: str, note: str = "") -> st
     A clip value replaces the consensus value of that clip and variable. Taking a row twice
     adds it once. Raises :class:`StudyError` for an unknown uid or a consensus row.
     """
-    with project.session() as session:
+    with project.write_session() as session:
         reviewer_row = _reviewer(session, reviewer)
         consensus = ensure_coder(session, CONSENSUS_CODER)
         table_name, source = _find(session, source_uid)
@@ -166,7 +166,7 @@ def edit_consensus(
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise StudyError(f"cannot change {', '.join(unknown)} of a consensus row")
-    with project.session() as session:
+    with project.write_session() as session:
         reviewer_row = _reviewer(session, reviewer)
         table_name, row = _find(session, target_uid)
         record = _consensus_record(session, target_uid)
@@ -216,7 +216,7 @@ def add_consensus_annotation(
     times: TimesResolver | None = None,
 ) -> str:
     """Enter a new annotation into the consensus layer (action ``new``)."""
-    with project.session() as session:
+    with project.write_session() as session:
         reviewer_row = _reviewer(session, reviewer)
         consensus = ensure_coder(session, CONSENSUS_CODER)
         code, video = session.get(Code, code_id), session.get(Video, video_id)
@@ -247,7 +247,7 @@ def set_consensus_value(
 ) -> str:
     """Set the consensus value of a clip-level variable (action ``new``, or ``edited`` when
     it replaces a taken value)."""
-    with project.session() as session:
+    with project.write_session() as session:
         reviewer_row = _reviewer(session, reviewer)
         consensus = ensure_coder(session, CONSENSUS_CODER)
         code = session.get(Code, code_id)
@@ -277,7 +277,7 @@ def set_consensus_value(
 
 def drop_consensus(project: Project, target_uid: str) -> None:
     """Remove a row from the consensus layer with its provenance (coders' rows stay)."""
-    with project.session() as session:
+    with project.write_session() as session:
         table_name, _row = _find(session, target_uid)
         _consensus_record(session, target_uid)
         table = ANNOTATIONS if table_name == "annotation" else CLIP_VALUES

@@ -52,7 +52,7 @@ def reopen(project: Project, coder: str, video: str | int, round: int | None = N
 def _set_submitted(
     project: Project, coder: str, video: str | int, round: int | None, *, done: bool
 ) -> int:
-    with project.session() as session:
+    with project.write_session() as session:
         rows = _assignments(session, coder, video, round)
         changed = 0
         for row in rows:

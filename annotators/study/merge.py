@@ -91,7 +91,7 @@ def merge(project: Project, other_path: Path | str) -> MergeReport:
     other_path = Path(other_path).expanduser()
     if other_path.resolve() == project.path:
         raise StudyError(f"{other_path} is this project itself; merge a coder file into it")
-    with read_coder_file(other_path) as other, project.session() as session:
+    with read_coder_file(other_path) as other, project.write_session() as session:
         report = MergeReport(other_path)
         codes = _code_ids(session, other)
         videos = _video_ids(session, other, report)

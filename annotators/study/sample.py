@@ -84,7 +84,7 @@ def draw_sample(
     if not 0 < fraction <= 1:
         raise StudyError(f"the sample fraction must be above 0 and at most 1, not {fraction}")
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
-    with project.session() as session:
+    with project.write_session() as session:
         _refuse_second_sample(session, round)
         videos = list(session.exec(select(Video)))
         if not videos:
@@ -211,7 +211,7 @@ def assign(
     """
     if coder.strip() == CONSENSUS_CODER:
         raise StudyError(f"'{CONSENSUS_CODER}' is the adjudicated layer, not a coder")
-    with project.session() as session:
+    with project.write_session() as session:
         chosen = find_videos(session, videos)
         coder_id = ensure_coder(session, coder).id
         report = AssignReport(coder.strip())
@@ -235,7 +235,7 @@ def split_rest(
         raise StudyError("name at least one coder to split the clips among")
     if CONSENSUS_CODER in names:
         raise StudyError(f"'{CONSENSUS_CODER}' is the adjudicated layer, not a coder")
-    with project.session() as session:
+    with project.write_session() as session:
         taken = set(session.exec(select(Assignment.video_id).where(Assignment.round == round)))
         rest = sorted(
             (v for v in session.exec(select(Video)) if v.id not in taken),

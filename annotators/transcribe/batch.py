@@ -38,6 +38,9 @@ from annotators.transcribe.transcribe import check_language, check_language_code
 if TYPE_CHECKING:
     from annotators.project import Project
 
+# How often a batch reports the progress of the clip it is waiting for (seconds).
+PROGRESS_EVERY_S = 0.5
+
 
 @dataclass(frozen=True)
 class TranscribeProgress(Progress):
@@ -102,6 +105,7 @@ def transcribe_project(
     With ``translate``, clips whose current transcript is not English get an English
     translation as an extra version that does not replace the current transcript.
     """
+    project.require_writable()  # before the model loads and minutes of work
     settings = settings or TranscribeSettings()
     check_language_code(language)
     check_language_code(settings.language)
@@ -121,8 +125,16 @@ def transcribe_project(
         check_language(loaded, clip.language)
     started = time.perf_counter()
     paths = [project.video_path(video) for video in todo]
-    results = _transcribe_ahead(loaded, per_clip, paths, loaded.workers)
+    seconds_done: dict[Path, float] = {}
+    results = _transcribe_ahead(loaded, per_clip, paths, loaded.workers, seconds_done)
     for done, (video, result) in enumerate(zip(todo, results, strict=True), start=1):
+        while not _finished(result):  # how far the clip is, every half second
+            clip_s = min(seconds_done.get(paths[done - 1], 0.0), video.duration_s)
+            yield TranscribeProgress(
+                done - 1 + clip_s / max(video.duration_s, 1e-3), len(todo),
+                f"{video.file_name}: {clip_s:.0f} of {video.duration_s:.0f} s",
+                report.audio_s, time.perf_counter() - started,
+            )  # fmt: skip
         outcome = _save(project, video, result, report, current=not translate)
         report.processing_s = time.perf_counter() - started
         message = f"{outcome.path.name}: {outcome.reason or outcome.status}"
@@ -184,28 +196,45 @@ def _load(
 
 
 def _transcribe_ahead(
-    engine: Engine, settings: list[TranscribeSettings], paths: list[Path], workers: int
+    engine: Engine,
+    settings: list[TranscribeSettings],
+    paths: list[Path],
+    workers: int,
+    seconds_done: dict[Path, float],
 ) -> Iterator[Future[TranscriptResult]]:
-    """Each clip's finished transcription, in order, with up to ``workers`` clips under way.
+    """Each clip's transcription in order, with up to ``workers`` clips under way; the next
+    clip starts when the caller asks for the next item (after the previous one finished).
 
-    ``settings`` holds each clip's own. Closing the iterator cancels the clips not started
-    and abandons those under way.
+    ``settings`` holds each clip's own; ``seconds_done[path]`` follows each clip's progress.
+    Closing the iterator cancels the clips not started and abandons those under way.
     """
 
     def transcribe(path: Path, clip: TranscribeSettings) -> TranscriptResult:
-        return flag_wrong_language(engine, engine.transcribe(load_audio(path), clip))
+        def progress(seconds: float) -> None:
+            seconds_done[path] = seconds
+
+        result = engine.transcribe(load_audio(path), clip, progress)
+        return flag_wrong_language(engine, result)
 
     pool = ThreadPoolExecutor(workers, thread_name_prefix="transcribe")
     waiting = zip(paths, settings, strict=True)
     under_way = deque(pool.submit(transcribe, *job) for job in itertools.islice(waiting, workers))
     try:
         while under_way:
-            finished = under_way.popleft()
-            finished.exception()  # waits; the caller gets the error from ``result()``
+            yield under_way[0]
+            under_way.popleft().exception()  # finished: the caller waited for it
             under_way.extend(pool.submit(transcribe, *job) for job in itertools.islice(waiting, 1))
-            yield finished
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _finished(future: Future[TranscriptResult]) -> bool:
+    """Wait up to :data:`PROGRESS_EVERY_S` for ``future``; True once it is done."""
+    try:
+        future.exception(timeout=PROGRESS_EVERY_S)
+    except TimeoutError:
+        return False
+    return True
 
 
 def _save(
@@ -225,7 +254,7 @@ def _save(
         outcome = ClipOutcome(video.id, path, "failed", None, str(error))
         report.failed.append(outcome)
         return outcome
-    with project.session() as session:
+    with project.write_session() as session:
         row = save_transcript(session, video.id, result, current=current)
         session.commit()
     outcome = ClipOutcome(video.id, path, result.status, row.id)

@@ -62,7 +62,7 @@ def set_clip_language(project: Project, video_ids: Iterable[int], language: str 
     """Set (or with None / "auto", clear) the spoken language of clips; returns how many."""
     code = _code(language)
     ids = list(video_ids)
-    with project.session() as session:
+    with project.write_session() as session:
         videos = list(session.exec(select(Video).where(col(Video.id).in_(ids))))
         missing = set(ids) - {video.id for video in videos}
         if missing:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .engines.base import Engine
+from .engines.base import Engine, ProgressCallback
 from .language import LanguageGuess, english_mismatch, pick_language
 from .result import Provenance, TranscriptResult
 from .settings import TranscribeSettings
@@ -63,18 +63,24 @@ class LanguageRouter:
     ) -> list[tuple[str, float]]:
         return self.multilingual.language_probabilities(audio, settings)
 
-    def transcribe(self, audio: np.ndarray, settings: TranscribeSettings) -> TranscriptResult:
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        settings: TranscribeSettings,
+        on_progress: ProgressCallback | None = None,
+    ) -> TranscriptResult:
         guess = None
         language = settings.language
         if language is None:
             guess = pick_language(self.language_probabilities(audio, settings), settings.languages)
             language = guess.language
+        settings = replace(settings, language=language)
         if language == "en" and settings.task == "transcribe":
-            result = self.english.transcribe(audio, replace(settings, language="en"))
+            result = self.english.transcribe(audio, settings, on_progress)
             if guess is None:  # told it is English: still say when the speech is not
                 result = flag_wrong_language(self.english, result)
         else:
-            result = self.multilingual.transcribe(audio, replace(settings, language=language))
+            result = self.multilingual.transcribe(audio, settings, on_progress)
         return with_language_record(result, guess)
 
 

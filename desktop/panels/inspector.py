@@ -137,11 +137,11 @@ class InspectorPanel(QWidget):
 
     def _save_value(self, value: str | None) -> None:
         if self.row is not None and value != self.row.value:
-            self.coding.update_annotation(self.row.id, value=value)
+            self.coding.update_annotation(self.row.id, self.row.version, value=value)
 
     def _save_note(self, note: str | None) -> None:
         if self.row is not None and (note or "") != (self.row.note or ""):
-            self.coding.update_annotation(self.row.id, note=note or "")
+            self.coding.update_annotation(self.row.id, self.row.version, note=note or "")
 
     def _set_edge(self, edge: str) -> None:
         row = self.row
@@ -150,7 +150,7 @@ class InspectorPanel(QWidget):
         frame = self.playback.current
         start, end = (frame, row.end_frame) if edge == "start" else (row.start_frame, frame)
         self.coding.update_annotation(
-            row.id, start_frame=min(start, end), end_frame=max(start, end)
+            row.id, row.version, start_frame=min(start, end), end_frame=max(start, end)
         )
 
     def _apply_loop(self, on: bool) -> None:

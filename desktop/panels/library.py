@@ -69,6 +69,14 @@ def done_marks(project: Project, coder: str) -> dict[int, bool]:
 
 
 TRANSCRIPT_TEXT = {"": "–", "ok": "yes", "no_speech": "silent"}
+
+
+def _transcript_text(row: ClipRow) -> str:
+    """The Text column: transcript state and the clip's spoken language (``yes fr``)."""
+    text = TRANSCRIPT_TEXT.get(row.transcript, row.transcript)
+    return f"{text} {row.language}" if row.language and row.transcript != "no_speech" else text
+
+
 MISSING_COLOUR = QColor("#d9822b")  # warning orange, readable on light and dark rows
 
 
@@ -199,7 +207,7 @@ class LibraryModel(QAbstractTableModel):
             return (
                 row.video.file_name,
                 timecode(row.video.duration_s)[3:-2],  # mm:ss.s
-                TRANSCRIPT_TEXT.get(row.transcript, row.transcript),
+                _transcript_text(row),
                 _count_text(self.mine(row.video.id)),
                 DONE_TEXT[self.done.get(row.video.id)],
             )[column]
@@ -212,7 +220,8 @@ class LibraryModel(QAbstractTableModel):
                 return missing
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3, DONE):
             return (
-                "Transcript: yes, silent (no speech found) or – (not transcribed)",
+                "Transcript: yes, silent (no speech found) or – (not transcribed), and the "
+                "clip's spoken language (its own setting, else the transcript's)",
                 "Annotations you made in this clip",
                 "✓ you marked this clip done, ○ assigned to you, still to do",
             )[column - 2]

@@ -181,6 +181,7 @@ class TranscriptPanel(QWidget):
         self.progress.hide()
         self._elapsed = QElapsedTimer()
         self._expected_s: float | None = None
+        self._done: tuple[float, str] | None = None  # the engine's progress, once reported
         self._ticker = QTimer(self, interval=500)
         self._ticker.timeout.connect(self._show_progress)
         top = QHBoxLayout()
@@ -233,11 +234,19 @@ class TranscriptPanel(QWidget):
         """This clip is being transcribed: the seconds so far, and a bar that fills over the
         ``expected_s`` it should take (busy when unknown); it stops short until it is done."""
         self._expected_s = expected_s
+        self._done = None
         self.progress.setRange(0, 0 if expected_s is None else 100)
         self._elapsed.start()
         self._ticker.start()
         self.progress.show()
         self.transcribe_button.setEnabled(False)
+        self._show_progress()
+
+    def show_done(self, fraction: float, message: str) -> None:
+        """The engine's own progress for this clip (``fraction`` 0-1, e.g. "12 of 40 s"):
+        it replaces the estimate from earlier transcription speeds."""
+        self._done = (fraction, message)
+        self.progress.setRange(0, 100)
         self._show_progress()
 
     def stop_progress(self) -> None:
@@ -252,7 +261,11 @@ class TranscriptPanel(QWidget):
         audio = f" ({clip.duration_s:.0f} s of audio)" if clip is not None else ""
         elapsed = self._elapsed.elapsed() / 1000
         text = f"Transcribing this clip{audio}… {elapsed:.0f} s"
-        if self._expected_s:
+        if self._done is not None:
+            fraction, message = self._done
+            self.progress.setValue(round(100 * fraction))
+            text = f"Transcribing this clip… {message.split(': ', 1)[-1]} done"
+        elif self._expected_s:
             self.progress.setValue(min(round(100 * elapsed / self._expected_s), 95))
             text += f" of about {max(self._expected_s, 1):.0f} s"
         self.info.setText(text)

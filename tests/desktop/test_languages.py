@@ -32,6 +32,8 @@ def test_a_coder_sets_the_clips_language_from_the_clip_menu(qtbot, window, tmp_p
     qtbot.waitUntil(lambda: project.video(video_id).language == "es", timeout=5000)
     menu.aboutToShow.emit()
     assert [a.text() for a in menu.actions() if a.isChecked()] == ["Spanish (es)"]
+    model = window.library.model  # the library shows the clip's language
+    qtbot.waitUntil(lambda: model.data(model.index(0, 2)) == "– es", timeout=5000)
 
 
 def test_english_only_transcript_of_other_speech_is_flagged(qtbot, window, tmp_path) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
 from annotators.transcribe.result import TranscriptResult
 from annotators.transcribe.settings import TranscribeSettings
+
+# Called with the seconds of audio transcribed so far (see Engine.transcribe).
+ProgressCallback = Callable[[float], None]
 
 
 class Engine(Protocol):
@@ -24,8 +28,18 @@ class Engine(Protocol):
     # How many transcriptions may run at once from separate threads to use every core.
     workers: int
 
-    def transcribe(self, audio: np.ndarray, settings: TranscribeSettings) -> TranscriptResult:
-        """Transcribe ``audio`` (16 kHz mono float32) with ``settings``; no network access."""
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        settings: TranscribeSettings,
+        on_progress: ProgressCallback | None = None,
+    ) -> TranscriptResult:
+        """Transcribe ``audio`` (16 kHz mono float32) with ``settings``; no network access.
+
+        ``on_progress(seconds)``, when given, is called from worker threads as the audio is
+        transcribed, with how many seconds of it are done (engines that cannot tell call it
+        only at the end).
+        """
         ...
 
     def language_probabilities(

@@ -9,6 +9,7 @@ CTranslate2's int8 decoding steps are too small to gain from a second thread (on
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from faster_whisper.vad import VadOptions
 
 from annotators.errors import TranscriptionError
 from annotators.media.audio import WHISPER_SAMPLE_RATE
+from annotators.transcribe.engines.base import ProgressCallback
 from annotators.transcribe.models import ModelRef, download_refused
 from annotators.transcribe.parts import cut_points
 from annotators.transcribe.result import Provenance, SegmentResult, TranscriptResult, WordResult
@@ -57,7 +59,12 @@ class FasterWhisperEngine:
     def is_multilingual(self) -> bool:
         return bool(self.model.model.is_multilingual)
 
-    def transcribe(self, audio: np.ndarray, settings: TranscribeSettings) -> TranscriptResult:
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        settings: TranscribeSettings,
+        on_progress: ProgressCallback | None = None,
+    ) -> TranscriptResult:
         started = time.perf_counter()
         kwargs = _kwargs(settings)
         cuts = cut_points(audio, self.workers, settings.vad_threshold)
@@ -67,8 +74,10 @@ class FasterWhisperEngine:
                 audio, vad_filter=settings.vad_filter, vad_parameters=kwargs["vad_parameters"]
             )[0]
         bounds = [0, *cuts, len(audio)]
+        done = PartsDone(len(bounds) - 1, on_progress)
         with ThreadPoolExecutor(len(bounds) - 1) as pool:
-            parts = list(pool.map(partial(self._part, audio, kwargs=kwargs), bounds, bounds[1:]))
+            work = partial(self._part, audio, kwargs=kwargs, done=done)
+            parts = list(pool.map(work, range(len(bounds) - 1), bounds, bounds[1:]))
         language = parts[0][1]
         return TranscriptResult(
             segments=tuple(segment for segments, _ in parts for segment in segments),
@@ -87,13 +96,25 @@ class FasterWhisperEngine:
         )[2]
 
     def _part(
-        self, audio: np.ndarray, start: int, end: int, *, kwargs: dict
+        self,
+        audio: np.ndarray,
+        index: int,
+        start: int,
+        end: int,
+        *,
+        kwargs: dict,
+        done: PartsDone,
     ) -> tuple[tuple[SegmentResult, ...], str]:
         """Transcribe ``audio[start:end]``; times are from the start of ``audio``."""
         segments, info = self.model.transcribe(audio[start:end], **kwargs)
         offset = start / WHISPER_SAMPLE_RATE
+        results = []
         # ``segments`` is lazy: decoding happens while it is consumed, here in the worker.
-        return tuple(_segment(segment, offset) for segment in segments), info.language
+        for segment in segments:
+            results.append(_segment(segment, offset))
+            done.report(index, float(segment.end))
+        done.report(index, (end - start) / WHISPER_SAMPLE_RATE)
+        return tuple(results), info.language
 
     def _provenance(
         self, settings: TranscribeSettings, language: str | None, cuts: list[int]
@@ -106,6 +127,23 @@ class FasterWhisperEngine:
             "cuts_s": [round(cut / WHISPER_SAMPLE_RATE, 3) for cut in cuts],
         }
         return Provenance(NAME, self.version, self.model_name, language, settings.to_dict() | extra)
+
+
+class PartsDone:
+    """Seconds transcribed in each part of a clip, summed for ``on_progress`` (thread-safe)."""
+
+    def __init__(self, parts: int, on_progress: ProgressCallback | None) -> None:
+        self._seconds = [0.0] * parts
+        self._lock = threading.Lock()
+        self._on_progress = on_progress
+
+    def report(self, part: int, seconds: float) -> None:
+        if self._on_progress is None:
+            return
+        with self._lock:
+            self._seconds[part] = max(self._seconds[part], seconds)
+            total = sum(self._seconds)
+        self._on_progress(total)
 
 
 def load_faster_whisper(

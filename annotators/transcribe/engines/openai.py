@@ -25,6 +25,7 @@ from faster_whisper.vad import SpeechTimestampsMap, collect_chunks, get_speech_t
 from annotators.errors import TranscriptionError
 from annotators.media.audio import WHISPER_SAMPLE_RATE
 from annotators.transcribe.convert import alignment_mask, convert_ct2_dir
+from annotators.transcribe.engines.base import ProgressCallback
 from annotators.transcribe.engines.faster import vad_options
 from annotators.transcribe.models import ModelRef, cache_root, download_refused
 from annotators.transcribe.result import Provenance, SegmentResult, TranscriptResult, WordResult
@@ -48,7 +49,12 @@ class OpenAIWhisperEngine:
     def is_multilingual(self) -> bool:
         return bool(self.model.is_multilingual)
 
-    def transcribe(self, audio: np.ndarray, settings: TranscribeSettings) -> TranscriptResult:
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        settings: TranscribeSettings,
+        on_progress: ProgressCallback | None = None,
+    ) -> TranscriptResult:
         started = time.perf_counter()
         speech, ts_map = _speech_only(audio, settings)
         segments: tuple[SegmentResult, ...] = ()
@@ -58,6 +64,8 @@ class OpenAIWhisperEngine:
                 raw = whisper.transcribe(self.model, speech, **_kwargs(settings, self.model))
             language = raw.get("language") or language
             segments = tuple(_segment(s, ts_map) for s in raw["segments"] if s["text"].strip())
+        if on_progress is not None:  # whisper.transcribe reports nothing on the way
+            on_progress(len(audio) / WHISPER_SAMPLE_RATE)
         return TranscriptResult(
             segments=segments,
             language=language,

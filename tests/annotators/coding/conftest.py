@@ -33,13 +33,27 @@ class Study:
             return session.exec(select(Code).where(Code.key == key)).one()
 
     def dump(self) -> list[tuple]:
-        """Every annotation and clip value, all columns, in id order."""
+        """Every annotation and clip value, all columns but ``version``, in id order.
+
+        (Undo restores the content; the version only ever grows, see :meth:`versions`.)
+        """
         with self.project.session() as session:
             return [
-                tuple(row)
+                tuple(value for name, value in row._mapping.items() if name != "version")
                 for table in (Annotation, ClipValue)
                 for row in session.execute(sa_select(table.__table__).order_by(table.id))
             ]
+
+    def versions(self) -> dict[str, int]:
+        """Version of every annotation and clip value by uid."""
+        with self.project.session() as session:
+            return {
+                uid: version
+                for table in (Annotation, ClipValue)
+                for uid, version in session.execute(
+                    sa_select(table.__table__.c.uid, table.__table__.c.version)
+                )
+            }
 
 
 @pytest.fixture

@@ -83,3 +83,44 @@ def test_single_file_needs_one_transcribed_video(coded: Coded, tmp_path: Path) -
         export(coded.project, "vtt", tmp_path / "all.vtt")
     with pytest.raises(ExportError, match="b.mp4 has no transcript yet"):
         export(coded.project, "vtt", tmp_path / "b.vtt", ExportFilter(videos=["b.mp4"]))
+
+
+def test_transcript_targets_that_cannot_work_are_refused_clearly(
+    coded: Coded, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    for argv in (
+        ["export", str(coded.project.path), "-f", "srt", "-o", str(notes)],  # a file, not .srt
+        ["export", str(coded.project.path), "-f", "srt", "-o", str(tmp_path / "all.srt")],
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        err = capsys.readouterr().err.strip().splitlines()  # (after the progress bar)
+        assert exit_info.value.code == 1 and err[-1].startswith("error:"), err
+    assert notes.read_text() == "mine"
+
+
+def test_codebook_export_creates_a_missing_folder(tmp_path: Path) -> None:
+    import annotators.cli.codebook_cmds  # noqa: F401  (registers the commands)
+    from annotators.project import Project
+
+    Project.create(tmp_path / "p.storyframe").close()
+    out = tmp_path / "new" / "folder" / "codebook.yaml"
+    result = runner.invoke(
+        app, ["codebook", "export", str(tmp_path / "p.storyframe"), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "codes:" in out.read_text(encoding="utf-8")
+
+
+def test_refused_target_fails_the_job_not_its_caller(coded: Coded) -> None:
+    """The desktop starts export jobs on the UI thread and shows a failed job as an error:
+    creating the job must not raise, running it must (nothing written)."""
+    from annotators.export import export_job
+
+    before = coded.project.path.read_bytes()
+    job = export_job(coded.project, "csv-long", coded.project.path)
+    with pytest.raises(ExportError, match="is the project file"):
+        next(job)
+    assert coded.project.path.read_bytes() == before

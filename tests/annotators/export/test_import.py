@@ -153,3 +153,28 @@ def test_a_malformed_row_late_in_the_file_changes_nothing(coded: Coded, tmp_path
 def test_missing_file_is_a_clear_error(tmp_path: Path, coded: Coded) -> None:
     with pytest.raises(ExportError, match="no such file"):
         import_long_csv(coded.project, tmp_path / "nope.csv")
+
+
+def test_reimport_after_an_edit_is_recognised_by_row_uid(coded: Coded, tmp_path: Path) -> None:
+    table = export_table(coded.project, tmp_path / "first.csv")
+    assert table["row_uid"].str.fullmatch(r"[0-9a-f]{32}").all()
+    with coded.project.session() as session:  # the coder edits a note after the export
+        row = session.exec(select(Annotation)).first()
+        row.note = "edited after the export"
+        session.add(row)
+        session.commit()
+    before = counts(coded.project)
+    report = import_long_csv(coded.project, tmp_path / "first.csv")
+    assert report.imported == 0 and counts(coded.project) == before
+    with fresh_project(tmp_path) as second:  # a copy keeps the identity of every row
+        import_long_csv(second, tmp_path / "first.csv")
+        again = export_table(second, tmp_path / "again.csv")
+    assert sorted(again["row_uid"]) == sorted(table["row_uid"])
+
+
+def test_malformed_row_uid_refuses_the_file(coded: Coded, tmp_path: Path) -> None:
+    table = export_table(coded.project, tmp_path / "first.csv")
+    table.loc[0, "row_uid"] = "not-a-uid"
+    table.to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(ExportError, match="bad.csv:2: row_uid 'not-a-uid'"):
+        import_long_csv(coded.project, tmp_path / "bad.csv")

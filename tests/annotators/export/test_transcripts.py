@@ -83,5 +83,8 @@ def test_engine_results_convert_to_writer_segments() -> None:
 def test_unknown_format_and_unwritable_path_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="unknown transcript format 'doc'"):
         write_transcript(SEGMENTS, tmp_path / "a.doc")
-    with pytest.raises(ExportError, match="missing"):
-        write_transcript(SEGMENTS, tmp_path / "missing" / "a.srt")
+    # a missing folder is created; a folder that cannot exist (a file is in the way) is refused
+    assert write_transcript(SEGMENTS, tmp_path / "missing" / "a.srt").is_file()
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(ExportError, match="plain"):
+        write_transcript(SEGMENTS, tmp_path / "plain" / "a.srt")

@@ -45,7 +45,8 @@ def test_frame_writes_the_exact_frame_as_png(clip, tmp_path: Path, capsys) -> No
         (["frame", "{bad}", "0", "-o", "{tmp}/x.png"], "not a video"),
         (["frame", "{good}", "500", "-o", "{tmp}/x.png"], "frame 500 does not exist"),
         (["frame", "{good}", "1", "-o", "{tmp}/x.txt"], "unknown image type"),
-        (["frame", "{good}", "1", "-o", "{tmp}/missing/x.png"], "cannot write"),
+        # a missing folder is created; one that cannot be (a file is in the way) is an error
+        (["frame", "{good}", "1", "-o", "{bad}/x.png"], "cannot create the folder"),
     ],
 )
 def test_bad_input_exits_nonzero_with_one_line(  # type: ignore[no-untyped-def]

@@ -90,11 +90,11 @@ class InterruptAfter:
     def __getattr__(self, name: str):  # noqa: ANN204
         return getattr(self.engine, name)
 
-    def transcribe(self, audio, settings):  # noqa: ANN001, ANN201
+    def transcribe(self, audio, settings, on_progress=None):  # noqa: ANN001, ANN201
         if self.clips == 0:
             raise KeyboardInterrupt
         self.clips -= 1
-        return self.engine.transcribe(audio, settings)
+        return self.engine.transcribe(audio, settings, on_progress)
 
 
 def use_engine(monkeypatch, engine) -> None:  # noqa: ANN001
