@@ -1,0 +1,1 @@
+"""Offline coding assistants: shot cuts, on-screen text and suggested annotations."""
