@@ -9,13 +9,13 @@ shot, and its time is that frame's presentation time from the table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import av
 
+from annotators.analysis.storage import Cut
 from annotators.errors import MediaError
 from annotators.media.container import open_input
 from annotators.media.decoder import StreamDecoder, configure
@@ -38,15 +38,6 @@ DETECT_SIDE = 160
 DECODER_OPTIONS = {"skip_loop_filter": "all", "flags2": "+fast"}
 
 
-@dataclass(frozen=True)
-class Cut:
-    """A hard cut: ``frame`` is the index of the first frame of the new shot, ``time_s`` its
-    presentation time (seconds from frame 0)."""
-
-    frame: int
-    time_s: float
-
-
 def engine_version() -> str:
     """Version of the installed PySceneDetect (recorded with every run)."""
     return version("scenedetect")
@@ -65,6 +56,8 @@ def settings() -> dict[str, Any]:
 
 def detect_cuts(project: Project, video: Video) -> list[Cut]:
     """Hard cuts of ``video`` (a project row), in frame order; frame 0 is never a cut.
+    Each :class:`~annotators.analysis.storage.Cut` is the first frame of the new shot and
+    its presentation time from the frame table.
 
     Raises :class:`MediaError` when the file is missing or cannot be decoded.
     """
