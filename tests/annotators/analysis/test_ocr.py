@@ -73,3 +73,11 @@ def test_unreadable_clip_is_a_media_error(tmp_path: Path, reader: TextReader) ->
     bad.write_bytes(b"not a video")
     with pytest.raises(MediaError):
         run_job(read_onscreen_text(bad, reader))
+
+
+def test_missing_engine_names_the_install_command(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import now fails
+    with pytest.raises(AnalysisError, match="pip install --no-deps rapidocr-onnxruntime==1.4.4"):
+        TextReader()
