@@ -75,9 +75,12 @@ def make_overlay_clip(
     keyint: int = 60,
     moving: bool = False,
     crf: int = 20,
+    audio: np.ndarray | None = None,
+    audio_rate: int = 16000,
 ) -> Path:
     """Write an H.264 clip of ``frames`` frames; a new shot (new background) starts at each
-    frame in ``cuts``; ``moving`` pans the background a pixel a frame (no frame repeats)."""
+    frame in ``cuts``; ``moving`` pans the background a pixel a frame (no frame repeats).
+    ``audio`` (mono float32 samples at ``audio_rate``) adds an AAC track."""
     path = Path(path)
     starts = [0, *sorted(cuts)]
     backgrounds = {
@@ -99,4 +102,20 @@ def make_overlay_clip(
             frame.pts, frame.time_base = index, time_base
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
+        if audio is not None:
+            _write_audio(container, np.asarray(audio, dtype=np.float32), audio_rate)
     return path
+
+
+def _write_audio(container, samples: np.ndarray, rate: int) -> None:  # type: ignore[no-untyped-def]
+    stream = container.add_stream("aac", rate=rate)
+    stream.layout = "mono"
+    chunk = 1024
+    for start in range(0, len(samples), chunk):
+        piece = samples[start : start + chunk][None, :]
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(piece), format="fltp", layout="mono"
+        )
+        frame.sample_rate, frame.pts, frame.time_base = rate, start, Fraction(1, rate)
+        container.mux(stream.encode(frame))
+    container.mux(stream.encode(None))
