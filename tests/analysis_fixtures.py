@@ -91,6 +91,7 @@ def make_overlay_clip(
         stream = _add_video_stream(container, "h264", fps, (width, height), time_base)
         stream.codec_context.gop_size = keyint
         stream.codec_context.options.update(_encoder_options("h264", keyint, 2, crf, "superfast"))
+        sound = _audio_stream(container, audio_rate) if audio is not None else None
         for index in range(frames):
             shot = max(s for s in starts if s <= index)
             offset = (index - shot) % 64 if moving else 0
@@ -102,14 +103,19 @@ def make_overlay_clip(
             frame.pts, frame.time_base = index, time_base
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
-        if audio is not None:
-            _write_audio(container, np.asarray(audio, dtype=np.float32), audio_rate)
+        if sound is not None:
+            _write_audio(container, sound, np.asarray(audio, dtype=np.float32), audio_rate)
     return path
 
 
-def _write_audio(container, samples: np.ndarray, rate: int) -> None:  # type: ignore[no-untyped-def]
+def _audio_stream(container, rate: int):  # type: ignore[no-untyped-def]
+    # streams must all exist before the first packet is written
     stream = container.add_stream("aac", rate=rate)
     stream.layout = "mono"
+    return stream
+
+
+def _write_audio(container, stream, samples: np.ndarray, rate: int) -> None:  # type: ignore[no-untyped-def]
     chunk = 1024
     for start in range(0, len(samples), chunk):
         piece = samples[start : start + chunk][None, :]
