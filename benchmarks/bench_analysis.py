@@ -125,7 +125,7 @@ def bench_ocr(clip: Path, naive: bool) -> None:
     print(f"  targets CER <= 5 %, error <= 0.5 s, <= 30 s: {'met' if verdict else 'NOT met'}")
 
 
-def frame_difference_cuts(clip: Path, threshold: float = 30.0) -> list[int]:
+def frame_difference_cuts(clip: Path, threshold: float = 20.0) -> list[int]:
     """Naive detector: mean absolute grey difference of consecutive 1/8 thumbnails."""
     found, previous = [], None
     with ClipFrames(clip) as frames:
