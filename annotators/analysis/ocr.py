@@ -173,8 +173,9 @@ def read_onscreen_text(
     calls_before = reader.calls
     with ClipFrames(Path(path)) as clip:
         times = clip.times
+        cuts = {int(c) for c in cuts}
         samples = sample_frames(times, settings.interval_s, cuts)
-        state = _Pass(reader, times)
+        state = _Pass(reader, times, cuts)
         for decoded in clip.frames():
             state.see(decoded, decoded.index in samples)
             if decoded.index % PROGRESS_EVERY == 0:
@@ -193,8 +194,9 @@ def read_onscreen_text(
 class _Pass:
     """State of one forward pass: thumbnails since the last sample, open and done tracks."""
 
-    def __init__(self, reader: TextReader, times: np.ndarray) -> None:
+    def __init__(self, reader: TextReader, times: np.ndarray, cuts: set[int]) -> None:
         self.reader = reader
+        self.cuts = cuts
         self.settings = reader.settings
         self.times = times
         self.thumbs: list[tuple[int, np.ndarray]] = []  # frames since the previous sample
@@ -268,8 +270,15 @@ class _Pass:
     def _refine_end(self, track: _Track) -> int:
         """Last frame since the track's last sample whose box region still looks like it."""
         seen, after = self.thumbs[0][1], self.thumbs[-1][1]
+        between = self.thumbs[1:-1]
+        if self.thumbs[-1][0] in self.cuts and between:
+            # a new shot: compare with the old shot's last frame, else every frame of the old
+            # background would look more like the text than like the new shot
+            if _unchanged_region(between[-1][1], seen, track.box, self.settings.change_threshold):
+                return between[-1][0]
+            after, between = between[-1][1], between[:-1]
         end = self.thumbs[0][0]
-        for index, thumb in self.thumbs[1:-1]:
+        for index, thumb in between:
             if not _closer_to(thumb, seen, after, track.box):
                 break
             end = index
@@ -296,6 +305,11 @@ def _closer_to(thumb: np.ndarray, target: np.ndarray, other: np.ndarray, box: Bo
     to_target = np.abs(here - target[region]).mean()
     to_other = np.abs(here - other[region]).mean()
     return bool(to_target <= to_other)
+
+
+def _unchanged_region(thumb: np.ndarray, other: np.ndarray, box: Box, threshold: float) -> bool:
+    region = _thumb_region(thumb, box)
+    return float(np.abs(thumb[region].astype(np.int16) - other[region]).mean()) < threshold
 
 
 def _thumb_region(thumb: np.ndarray, box: Box) -> tuple[slice, slice]:

@@ -81,3 +81,11 @@ def test_missing_engine_names_the_install_command(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import now fails
     with pytest.raises(AnalysisError, match="pip install --no-deps rapidocr-onnxruntime==1.4.4"):
         TextReader()
+
+
+def test_text_ending_just_before_a_cut(tmp_path: Path, reader: TextReader) -> None:
+    # the text goes at frame 40, the shot changes at 45 (sampled): its end is 40, not 44
+    overlays = [Overlay("Sign the petition", 5, 40, 20, 300, WHITE, 0.9)]
+    clip = make_overlay_clip(tmp_path / "cut.mp4", frames=60, overlays=overlays, cuts=[45])
+    (occ,) = run_job(read_onscreen_text(clip, reader, cuts=[45])).occurrences
+    assert (occ.start_frame, occ.end_frame) == (5, 40)
