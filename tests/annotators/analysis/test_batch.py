@@ -148,3 +148,21 @@ def test_cli_analyze_and_export(project: Project, tmp_path: Path, capsys) -> Non
     code, _, err = run("export", path, "-f", "onscreen-text", "-o", str(target))
     assert code == 0, err
     assert target.read_text(encoding="utf-8").startswith("video_file_name,video_sha256,")
+
+
+def test_suggest_step_uses_the_new_text(project: Project, reader: TextReader) -> None:
+    from sqlmodel import select
+
+    from annotators.store.models import Code, Suggestion
+
+    ids = _ids(project)
+    steps = ("ocr", "suggest")
+    report = run_job(
+        analyze_project(project, [ids["a_text.mp4"]], steps, coder="ann", reader=reader)
+    )
+    assert [(o.step, o.count > 0) for o in report.done] == [("ocr", True), ("suggest", True)]
+    with project.session() as session:
+        rows = session.exec(select(Suggestion, Code).where(Code.id == Suggestion.code_id)).all()
+    made = {(code.key, s.origin) for s, code in rows}
+    assert {("hashtag", "screen"), ("cta_learn_more", "screen")} <= made
+    assert {s.coder_id for s, _ in rows} == {project.coder("ann").id}
