@@ -57,7 +57,9 @@ def test_bad_regex_is_refused_with_its_line() -> None:
 
 
 def test_unknown_source_and_empty_rule_are_refused() -> None:
-    message = _problems("      - phrases: [donate]\n        sources: [radio]\n      - name: nothing\n")
+    message = _problems(
+        "      - phrases: [donate]\n        sources: [radio]\n      - name: nothing\n"
+    )
     assert "rules.yaml:8:" in message and "unknown source 'radio'" in message
     assert "rules.yaml:9:" in message and "give 'phrases', 'regex' or 'from_metadata'" in message
 
