@@ -30,6 +30,7 @@ from annotators.codebook.parse import parse_codebook
 from annotators.codebook.rules import SuggestRule
 from annotators.codebook.spec import TIME_KINDS
 from annotators.codebook.store import active_codebook, codebook_codes
+from annotators.coding.history import Change, History, RowChange, read_row
 from annotators.errors import AnalysisError, CodebookError
 from annotators.export.words import load_words
 from annotators.store.models import (
@@ -41,6 +42,9 @@ from annotators.store.models import (
     utcnow,
 )
 from annotators.transcribe.storage import current_transcript
+
+ANNOTATIONS = Annotation.__table__
+SUGGESTIONS = Suggestion.__table__
 
 if TYPE_CHECKING:
     from annotators.coding.times import TimesResolver
@@ -144,14 +148,25 @@ def find_matches(
     return matches
 
 
-def accept(project: Project, annotation_uid: str, coder_id: int) -> Suggestion:
-    """Make suggested annotation ``annotation_uid`` the coder's own (``source = manual``)."""
-    return _decide(project, annotation_uid, coder_id, ACCEPTED)
+def accept(
+    project: Project, annotation_uid: str, coder_id: int, *, history: History | None = None
+) -> Suggestion:
+    """Make suggested annotation ``annotation_uid`` the coder's own (``source = manual``);
+    its Suggestion row stays as the origin, ``accepted`` with ``decided_at``.
+
+    Committed at once and recorded in ``history`` (e.g. the app's ``Coding.history``) so
+    Undo reverts both rows. Raises :class:`AnalysisError` when ``annotation_uid`` is not a
+    suggestion or belongs to another coder.
+    """
+    return _decide(project, annotation_uid, coder_id, ACCEPTED, history)
 
 
-def reject(project: Project, annotation_uid: str, coder_id: int) -> Suggestion:
-    """Reject it: it stays stored with ``source = suggested`` and is never suggested again."""
-    return _decide(project, annotation_uid, coder_id, REJECTED)
+def reject(
+    project: Project, annotation_uid: str, coder_id: int, *, history: History | None = None
+) -> Suggestion:
+    """Reject it: it stays stored with ``source = suggested`` (exports and reliability leave
+    it out) and is never suggested again. Same contract as :func:`accept`."""
+    return _decide(project, annotation_uid, coder_id, REJECTED, history)
 
 
 def pending_suggestions(project: Project, video_id: int, coder_id: int) -> list[PendingSuggestion]:
@@ -284,22 +299,37 @@ def _caption(meta: dict[str, Any]) -> str:
     return " ".join(str(meta[k]) for k in CAPTION_KEYS if isinstance(meta.get(k), str))
 
 
-def _decide(project: Project, annotation_uid: str, coder_id: int, status: str) -> Suggestion:
-    with project.session() as session:
+def _decide(
+    project: Project, annotation_uid: str, coder_id: int, status: str, history: History | None
+) -> Suggestion:
+    """Record the decision on the suggestion and its annotation as one undoable action."""
+
+    def work(session: Session) -> tuple[Suggestion, str, list[Change]]:
         query = select(Suggestion).where(Suggestion.annotation_uid == annotation_uid)
         suggestion = session.exec(query).first()
         if suggestion is None:
             raise AnalysisError(f"annotation {annotation_uid} is not a suggestion")
         if suggestion.coder_id != coder_id:
             raise AnalysisError("a suggestion can only be decided by the coder it was made for")
-        annotation = session.exec(select(Annotation).where(Annotation.uid == annotation_uid)).one()
+        ann_id = session.exec(select(Annotation.id).where(Annotation.uid == annotation_uid)).one()
         now = utcnow()
-        suggestion.status, suggestion.decided_at = status, now
-        annotation.source = "manual" if status == ACCEPTED else "suggested"
-        annotation.version += 1
-        annotation.updated_at = now
-        session.add_all([suggestion, annotation])
-        session.commit()
-        session.refresh(suggestion)
-        session.expunge(suggestion)
-        return suggestion
+        before_s = read_row(session, SUGGESTIONS, suggestion.id)
+        before_a = read_row(session, ANNOTATIONS, ann_id)
+        source = "manual" if status == ACCEPTED else "suggested"
+        session.execute(
+            SUGGESTIONS.update().where(SUGGESTIONS.c.id == suggestion.id)
+            .values(status=status, decided_at=now)
+        )  # fmt: skip
+        session.execute(
+            ANNOTATIONS.update().where(ANNOTATIONS.c.id == ann_id)
+            .values(source=source, version=before_a["version"] + 1, updated_at=now)
+        )  # fmt: skip
+        after_s = read_row(session, SUGGESTIONS, suggestion.id)
+        changes: list[Change] = [
+            RowChange(SUGGESTIONS, suggestion.id, before_s, after_s),
+            RowChange(ANNOTATIONS, ann_id, before_a, read_row(session, ANNOTATIONS, ann_id)),
+        ]
+        verb = "Accept" if status == ACCEPTED else "Reject"
+        return Suggestion(**after_s), f"{verb} suggestion '{suggestion.matched_text}'", changes
+
+    return (history or History(project.session)).perform(work)
