@@ -7,6 +7,7 @@
 >>> accept(project, made[0].annotation_uid, coder.id)                 # doctest: +SKIP
 """
 
+from annotators.analysis.shots import detect_cuts
 from annotators.analysis.storage import (
     STEP_OCR,
     STEP_SHOTS,
@@ -23,7 +24,6 @@ from annotators.analysis.storage import (
     save_texts,
     set_current_analysis,
 )
-from annotators.analysis.shots import detect_cuts
 from annotators.analysis.suggest import (
     PendingSuggestion,
     accept,
