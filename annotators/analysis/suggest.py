@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from annotators.analysis.matching import find_spans, normalized, rule_patterns
 from annotators.analysis.storage import load_texts
-from annotators.codebook.parse import parse_codebook
+from annotators.codebook.rule_store import suggest_rules
 from annotators.codebook.rules import SuggestRule
 from annotators.codebook.spec import TIME_KINDS
 from annotators.codebook.store import active_codebook, codebook_codes
@@ -36,7 +36,6 @@ from annotators.export.words import load_words
 from annotators.store.models import (
     Annotation,
     Code,
-    CodebookVersion,
     Suggestion,
     Video,
     utcnow,
@@ -104,22 +103,17 @@ def suggest_for_clip(
 
 
 def code_rules(session: Session) -> list[tuple[Code, tuple[SuggestRule, ...]]]:
-    """Time-anchored codes of the active codebook that carry rules, with their rules, read
-    from the YAML of the codebook's latest version (the code table does not hold them)."""
+    """Time-anchored codes of the active codebook that carry rules, with their rules (read
+    from the YAML of the codebook's latest version: the code table does not hold them)."""
     codebook = active_codebook(session)
     if codebook is None:
         raise AnalysisError("the project has no active codebook")
-    query = select(CodebookVersion).where(CodebookVersion.codebook_id == codebook.id)
-    latest = session.exec(query.order_by(col(CodebookVersion.version).desc())).first()
-    if latest is None:
-        return []
     try:
-        spec = parse_codebook(latest.yaml_text, source=f"codebook version {latest.version}")
+        by_key = suggest_rules(session, codebook)
     except CodebookError as error:
         raise AnalysisError(f"the codebook's suggestion rules cannot be read: {error}") from None
-    by_key = spec.by_key()
     rows = [c for c in codebook_codes(session, codebook) if c.kind in TIME_KINDS]
-    return [(c, by_key[c.key].suggest) for c in rows if c.key in by_key and by_key[c.key].suggest]
+    return [(c, by_key[c.key]) for c in rows if c.key in by_key]
 
 
 def find_matches(

@@ -73,3 +73,24 @@ def test_regex_matching_empty_text_and_unknown_key_are_refused() -> None:
 def test_suggest_must_be_a_list_of_mappings() -> None:
     assert "'suggest' must be a list" in _problems("      donate\n")
     assert "each 'suggest' rule must be a mapping" in _problems("      - donate\n")
+
+
+def test_project_keeps_rules_in_its_versions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from annotators.codebook import active_codebook, export_codebook_yaml, update_codebook
+    from annotators.codebook.rule_store import suggest_rules
+    from annotators.project import Project
+
+    with Project.create(tmp_path / "p.storyframe") as project, project.session() as session:
+        book = active_codebook(session)
+        assert suggest_rules(session, book)["cta_donate"][0].name == "donate"
+        exported = parse_codebook(export_codebook_yaml(session, book))
+        assert (
+            exported.by_key()["hashtag"].suggest
+            == load_default_codebook().by_key()["hashtag"].suggest
+        )
+        # a new version without the donate rules: the project reads the new version's rules
+        spec = load_default_codebook()
+        edited = codebook_to_yaml(spec).replace("- name: donate\n", "- name: give\n")
+        update_codebook(session, book, parse_codebook(edited), yaml_text=edited)
+        session.commit()
+        assert suggest_rules(session, book)["cta_donate"][0].name == "give"
