@@ -1,4 +1,4 @@
-"""Hard-cut detection with PySceneDetect's ContentDetector, on the project's frame indices.
+"""Hard-cut detection with PySceneDetect's AdaptiveDetector, on the project's frame indices.
 
 Frames are decoded in presentation order with PyAV, each identified by its pts through the
 media layer's frame table (exact on variable-frame-rate files, where ``t * fps`` drifts),
@@ -26,9 +26,13 @@ if TYPE_CHECKING:
     from annotators.store.models import Video
 
 ENGINE = "pyscenedetect"
-# Content-change threshold (HSV distance, PySceneDetect's default) and the shortest shot in
-# frames: the detector merges flashes shorter than this into one cut.
-THRESHOLD = 27.0
+# AdaptiveDetector compares each frame's HSV change with the average of its neighbours
+# (``WINDOW`` frames each side), so camera motion that changes every frame a lot is not a
+# cut, while a change ``THRESHOLD`` times the local average and at least ``MIN_CONTENT``
+# (PySceneDetect's defaults) is. Shots shorter than ``MIN_SHOT_FRAMES`` merge into one cut.
+THRESHOLD = 3.0
+MIN_CONTENT = 15.0
+WINDOW = 2
 MIN_SHOT_FRAMES = 6
 # Frames are shrunk so their longer side is this many pixels: the colour histogram distance
 # needs no detail, and scaling in libswscale is far cheaper than the detector's HSV work on
@@ -46,8 +50,10 @@ def engine_version() -> str:
 def settings() -> dict[str, Any]:
     """The detector settings a run uses, as stored with the analysis."""
     return {
-        "detector": "ContentDetector",
-        "threshold": THRESHOLD,
+        "detector": "AdaptiveDetector",
+        "adaptive_threshold": THRESHOLD,
+        "min_content_val": MIN_CONTENT,
+        "window_width": WINDOW,
         "min_scene_len_frames": MIN_SHOT_FRAMES,
         "detect_side_px": DETECT_SIDE,
         "decoder_options": dict(DECODER_OPTIONS),
@@ -66,7 +72,7 @@ def detect_cuts(project: Project, video: Video) -> list[Cut]:
 
 def detect_cuts_in_file(path: Path) -> list[Cut]:
     """Hard cuts of the video file at ``path`` (see :func:`detect_cuts`)."""
-    from scenedetect import ContentDetector, FrameTimecode
+    from scenedetect import AdaptiveDetector, FrameTimecode
 
     if not path.is_file():
         raise MediaError(f"{path}: the video file is missing")
@@ -80,7 +86,10 @@ def detect_cuts_in_file(path: Path) -> list[Cut]:
         container.close()
         raise
     rate = _rate(table.times)
-    detector = ContentDetector(threshold=THRESHOLD, min_scene_len=MIN_SHOT_FRAMES)
+    detector = AdaptiveDetector(
+        adaptive_threshold=THRESHOLD, min_scene_len=MIN_SHOT_FRAMES,
+        window_width=WINDOW, min_content_val=MIN_CONTENT,
+    )  # fmt: skip
     found: list[int] = []
     try:
         _start(decoder, table.seekable)

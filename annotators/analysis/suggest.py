@@ -26,21 +26,24 @@ from sqlmodel import Session, col, select
 
 from annotators.analysis.matching import find_spans, normalized, rule_patterns
 from annotators.analysis.storage import load_texts
-from annotators.codebook.parse import parse_codebook
+from annotators.codebook.rule_store import suggest_rules
 from annotators.codebook.rules import SuggestRule
 from annotators.codebook.spec import TIME_KINDS
 from annotators.codebook.store import active_codebook, codebook_codes
+from annotators.coding.history import Change, History, RowChange, read_row
 from annotators.errors import AnalysisError, CodebookError
 from annotators.export.words import load_words
 from annotators.store.models import (
     Annotation,
     Code,
-    CodebookVersion,
     Suggestion,
     Video,
     utcnow,
 )
 from annotators.transcribe.storage import current_transcript
+
+ANNOTATIONS = Annotation.__table__
+SUGGESTIONS = Suggestion.__table__
 
 if TYPE_CHECKING:
     from annotators.coding.times import TimesResolver
@@ -100,22 +103,17 @@ def suggest_for_clip(
 
 
 def code_rules(session: Session) -> list[tuple[Code, tuple[SuggestRule, ...]]]:
-    """Time-anchored codes of the active codebook that carry rules, with their rules, read
-    from the YAML of the codebook's latest version (the code table does not hold them)."""
+    """Time-anchored codes of the active codebook that carry rules, with their rules (read
+    from the YAML of the codebook's latest version: the code table does not hold them)."""
     codebook = active_codebook(session)
     if codebook is None:
         raise AnalysisError("the project has no active codebook")
-    query = select(CodebookVersion).where(CodebookVersion.codebook_id == codebook.id)
-    latest = session.exec(query.order_by(col(CodebookVersion.version).desc())).first()
-    if latest is None:
-        return []
     try:
-        spec = parse_codebook(latest.yaml_text, source=f"codebook version {latest.version}")
+        by_key = suggest_rules(session, codebook)
     except CodebookError as error:
         raise AnalysisError(f"the codebook's suggestion rules cannot be read: {error}") from None
-    by_key = spec.by_key()
     rows = [c for c in codebook_codes(session, codebook) if c.kind in TIME_KINDS]
-    return [(c, by_key[c.key].suggest) for c in rows if c.key in by_key and by_key[c.key].suggest]
+    return [(c, by_key[c.key]) for c in rows if c.key in by_key]
 
 
 def find_matches(
@@ -144,14 +142,25 @@ def find_matches(
     return matches
 
 
-def accept(project: Project, annotation_uid: str, coder_id: int) -> Suggestion:
-    """Make suggested annotation ``annotation_uid`` the coder's own (``source = manual``)."""
-    return _decide(project, annotation_uid, coder_id, ACCEPTED)
+def accept(
+    project: Project, annotation_uid: str, coder_id: int, *, history: History | None = None
+) -> Suggestion:
+    """Make suggested annotation ``annotation_uid`` the coder's own (``source = manual``);
+    its Suggestion row stays as the origin, ``accepted`` with ``decided_at``.
+
+    Committed at once and recorded in ``history`` (e.g. the app's ``Coding.history``) so
+    Undo reverts both rows. Raises :class:`AnalysisError` when ``annotation_uid`` is not a
+    suggestion or belongs to another coder.
+    """
+    return _decide(project, annotation_uid, coder_id, ACCEPTED, history)
 
 
-def reject(project: Project, annotation_uid: str, coder_id: int) -> Suggestion:
-    """Reject it: it stays stored with ``source = suggested`` and is never suggested again."""
-    return _decide(project, annotation_uid, coder_id, REJECTED)
+def reject(
+    project: Project, annotation_uid: str, coder_id: int, *, history: History | None = None
+) -> Suggestion:
+    """Reject it: it stays stored with ``source = suggested`` (exports and reliability leave
+    it out) and is never suggested again. Same contract as :func:`accept`."""
+    return _decide(project, annotation_uid, coder_id, REJECTED, history)
 
 
 def pending_suggestions(project: Project, video_id: int, coder_id: int) -> list[PendingSuggestion]:
@@ -284,22 +293,37 @@ def _caption(meta: dict[str, Any]) -> str:
     return " ".join(str(meta[k]) for k in CAPTION_KEYS if isinstance(meta.get(k), str))
 
 
-def _decide(project: Project, annotation_uid: str, coder_id: int, status: str) -> Suggestion:
-    with project.session() as session:
+def _decide(
+    project: Project, annotation_uid: str, coder_id: int, status: str, history: History | None
+) -> Suggestion:
+    """Record the decision on the suggestion and its annotation as one undoable action."""
+
+    def work(session: Session) -> tuple[Suggestion, str, list[Change]]:
         query = select(Suggestion).where(Suggestion.annotation_uid == annotation_uid)
         suggestion = session.exec(query).first()
         if suggestion is None:
             raise AnalysisError(f"annotation {annotation_uid} is not a suggestion")
         if suggestion.coder_id != coder_id:
             raise AnalysisError("a suggestion can only be decided by the coder it was made for")
-        annotation = session.exec(select(Annotation).where(Annotation.uid == annotation_uid)).one()
+        ann_id = session.exec(select(Annotation.id).where(Annotation.uid == annotation_uid)).one()
         now = utcnow()
-        suggestion.status, suggestion.decided_at = status, now
-        annotation.source = "manual" if status == ACCEPTED else "suggested"
-        annotation.version += 1
-        annotation.updated_at = now
-        session.add_all([suggestion, annotation])
-        session.commit()
-        session.refresh(suggestion)
-        session.expunge(suggestion)
-        return suggestion
+        before_s = read_row(session, SUGGESTIONS, suggestion.id)
+        before_a = read_row(session, ANNOTATIONS, ann_id)
+        source = "manual" if status == ACCEPTED else "suggested"
+        session.execute(
+            SUGGESTIONS.update().where(SUGGESTIONS.c.id == suggestion.id)
+            .values(status=status, decided_at=now)
+        )  # fmt: skip
+        session.execute(
+            ANNOTATIONS.update().where(ANNOTATIONS.c.id == ann_id)
+            .values(source=source, version=before_a["version"] + 1, updated_at=now)
+        )  # fmt: skip
+        after_s = read_row(session, SUGGESTIONS, suggestion.id)
+        changes: list[Change] = [
+            RowChange(SUGGESTIONS, suggestion.id, before_s, after_s),
+            RowChange(ANNOTATIONS, ann_id, before_a, read_row(session, ANNOTATIONS, ann_id)),
+        ]
+        verb = "Accept" if status == ACCEPTED else "Reject"
+        return Suggestion(**after_s), f"{verb} suggestion '{suggestion.matched_text}'", changes
+
+    return (history or History(project.session)).perform(work)

@@ -47,10 +47,16 @@ def export_cmd(
     formula_guard: Annotated[
         bool, typer.Option(help="Prefix text cells a spreadsheet would run with '.")
     ] = True,
+    include_suggested: Annotated[
+        bool, typer.Option(help="Also export suggestions not accepted (pending, rejected).")
+    ] = False,
 ) -> None:
     """Export annotations (csv-long, csv-wide), transcripts (srt, vtt, txt, json) or on-screen
     text (onscreen-text)."""
-    flt = ExportFilter(coders=coder or (), videos=videos or (), categories=category or ())
+    flt = ExportFilter(
+        coders=coder or (), videos=videos or (), categories=category or (),
+        include_suggested=include_suggested,
+    )  # fmt: skip
     options = CsvOptions(bom=bom, formula_guard=formula_guard)
     with Project.open(project) as opened:
         result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")

@@ -15,13 +15,18 @@ import numpy as np
 
 from tests.media_fixtures import VFR_TIME_BASE, clip_times
 
+PAN_FRAMES = 240
+
 
 def _shot_picture(shot: int, step: int, width: int, height: int) -> np.ndarray:
     rng = np.random.default_rng(100 + shot)
     colour = rng.integers(30, 226, 3)
-    tile = rng.integers(-40, 41, (height // 16 + 2, width // 16 + 2, 1))
+    # room to pan 1 px down and 2 px right per frame for up to PAN_FRAMES frames, no wrap
+    tile = rng.integers(
+        -40, 41, ((height + PAN_FRAMES) // 16 + 2, (width + 2 * PAN_FRAMES) // 16 + 2, 1)
+    )
     texture = np.repeat(np.repeat(tile, 16, axis=0), 16, axis=1)
-    dy, dx = step % 16, (2 * step) % 16
+    dy, dx = min(step, PAN_FRAMES), 2 * min(step, PAN_FRAMES)
     picture = colour[None, None, :] + texture[dy : dy + height, dx : dx + width]
     return np.clip(picture, 0, 255).astype(np.uint8)
 

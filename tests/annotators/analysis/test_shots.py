@@ -41,7 +41,7 @@ def test_no_cut_in_one_moving_shot(tmp_path: Path) -> None:
 def test_provenance_is_recorded() -> None:
     assert shots.ENGINE == "pyscenedetect"
     assert shots.engine_version().startswith("0.")
-    assert shots.settings()["threshold"] == shots.THRESHOLD
+    assert shots.settings()["adaptive_threshold"] == shots.THRESHOLD
 
 
 def test_missing_file_is_a_media_error(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from annotators.analysis.suggest import (
     reject,
     suggest_for_clip,
 )
+from annotators.coding import History
 from annotators.errors import AnalysisError
 from annotators.jobs import run_job
 from annotators.media import open_video
@@ -149,3 +150,25 @@ def test_only_the_coder_decides(project: Project) -> None:
         reject(project, "0" * 32, coder_id)
     with project.session() as session:
         assert session.exec(select(Suggestion.status)).one() == "pending"
+
+
+def test_accept_is_undoable_through_the_coding_history(project: Project) -> None:
+    video_id, coder_id = _ids(project)
+    with project.session() as session:
+        video = session.get(Video, video_id)
+        video.platform_meta = {"caption": "please donate"}
+        session.add(video)
+        session.commit()
+    (made,) = suggest_for_clip(project, video_id, coder_id)
+    history = History(project.session)
+    accept(project, made.annotation_uid, coder_id, history=history)
+    assert history.undo_label == "Accept suggestion 'donate'"
+    history.undo()
+    with project.session() as session:
+        row = session.exec(select(Annotation).where(Annotation.uid == made.annotation_uid)).one()
+        decision = session.exec(select(Suggestion)).one()
+    assert (row.source, decision.status, decision.decided_at) == ("suggested", "pending", None)
+    assert [p.suggestion.id for p in pending_suggestions(project, video_id, coder_id)] == [made.id]
+    history.redo()
+    with project.session() as session:
+        assert session.exec(select(Suggestion.status)).one() == "accepted"
