@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install "torch==2.13.0"
 	$(PY) -m pip install -e ".[dev]"
+	$(PY) -m pip install --no-deps "rapidocr-onnxruntime==1.4.4" "scenedetect==0.7.2"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -28,6 +29,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_media.py
 	$(PY) benchmarks/bench_transcribe.py
 	$(PY) benchmarks/bench_export.py
+	$(PY) benchmarks/bench_analysis.py
 	$(PY) benchmarks/bench_desktop.py
 	$(PY) benchmarks/bench_scale.py
 	$(PY) benchmarks/bench_exchange.py

@@ -39,3 +39,7 @@ class ReliabilityError(StoryframeError):
 
 class StudyError(StoryframeError):
     """A study step is invalid (a sample already drawn, an incompatible coder file...)."""
+
+
+class AnalysisError(StoryframeError):
+    """An automatic analysis (OCR, shot cuts, suggestions) cannot run or its result is unknown."""

@@ -20,6 +20,7 @@ from annotators.export import (
     export_job,
     import_long_csv,
 )
+from annotators.export.onscreen import OnscreenTextExport
 from annotators.project import Project
 
 from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
@@ -48,15 +49,28 @@ def export_cmd(
     formula_guard: Annotated[
         bool, typer.Option(help="Prefix text cells a spreadsheet would run with '.")
     ] = True,
+    include_suggested: Annotated[
+        bool, typer.Option(help="Also export suggestions not accepted (pending, rejected).")
+    ] = False,
 ) -> None:
-    """Export annotations (csv-long, csv-wide) or transcripts (srt, vtt, txt, json)."""
-    flt = ExportFilter(coders=coder or (), videos=videos or (), categories=category or ())
+    """Export annotations (csv-long, csv-wide), transcripts (srt, vtt, txt, json) or on-screen
+    text (onscreen-text)."""
+    flt = ExportFilter(
+        coders=coder or (), videos=videos or (), categories=category or (),
+        include_suggested=include_suggested,
+    )  # fmt: skip
     options = CsvOptions(bom=bom, formula_guard=formula_guard)
     with Project.open(project) as opened:
         check_export_target(opened, fmt, output)  # a refusal is one line, before the bar
         result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")
     if isinstance(result, ExchangeExport):  # ELAN, REFI-QDA... (annotators.exchange)
         print_exchange_export(result)
+        return
+    if isinstance(result, OnscreenTextExport):
+        console.print(f"wrote {result.rows} rows to {result.path}", markup=False, soft_wrap=True)
+        if result.not_analysed:
+            names = ", ".join(result.not_analysed)
+            err_console.print(f"no on-screen text yet (skipped): {names}", soft_wrap=True)
         return
     if isinstance(result, TableExport):
         console.print(f"wrote {result.rows} rows to {result.path}", markup=False, soft_wrap=True)

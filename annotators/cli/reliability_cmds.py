@@ -52,6 +52,9 @@ def reliability_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file.")
     ] = None,
+    include_suggested: Annotated[
+        bool, typer.Option(help="Count suggestions not accepted (pending, rejected) as marks.")
+    ] = False,
 ) -> None:
     """Krippendorff's alpha, kappa and agreement per code, with bootstrap intervals."""
     if fmt not in FORMATS:
@@ -64,7 +67,7 @@ def reliability_cmd(
             check_target(output, guard)
         job = reliability_job(
             opened, coders=_names(coders), codes=_names(codes), videos=_names(videos), boot=boot,
-            seed=seed, slice_s=slice_s, tolerance_s=tolerance,
+            seed=seed, slice_s=slice_s, tolerance_s=tolerance, include_suggested=include_suggested,
         )  # fmt: skip
         report = run_with_progress(job, "agreement")
     for warning in report.meta["warnings"]:

@@ -148,8 +148,12 @@ def load_codebook_from_db(session: Session, codebook: Codebook) -> CodebookSpec:
 
 
 def export_codebook_yaml(session: Session, codebook: Codebook) -> str:
-    """YAML text of the current version of ``codebook`` (importable with :func:`read_codebook`)."""
-    return codebook_to_yaml(load_codebook_from_db(session, codebook))
+    """YAML text of the current version of ``codebook`` (importable with :func:`read_codebook`),
+    with its ``suggest:`` rules."""
+    from .rule_store import suggest_rules, with_rules  # the rules live in the version's YAML
+
+    spec = load_codebook_from_db(session, codebook)
+    return codebook_to_yaml(with_rules(spec, suggest_rules(session, codebook)))
 
 
 def update_codebook(
@@ -175,13 +179,21 @@ def update_codebook(
         raise CodeInUseError(codebook.name, in_use)
     _check_compatible(session, existing, new_by_key, usage)
     current = load_codebook_from_db(session, codebook)
-    if current == new:
+    from .rule_store import suggest_rules  # rules compare apart: they live in the YAML only
+
+    old_rules = suggest_rules(session, codebook)
+    new_rules = {code.key: code.suggest for code in new.codes_only() if code.suggest}
+    if current == new and old_rules == new_rules:
         return CodebookUpdate(version=codebook.version)
     added = [key for key in new_by_key if key not in existing or existing[key].retired]
     changed = [
         key
         for key, spec in new_by_key.items()
-        if key not in added and _fields(spec) != _fields(_spec_of(existing[key], ()))
+        if key not in added
+        and (
+            _fields(spec) != _fields(_spec_of(existing[key], ()))
+            or old_rules.get(key, ()) != new_rules.get(key, ())
+        )
     ]
     _write_codes(session, codebook, new, existing)
     # rows that must stay: removed codes with data, and codes retired by earlier versions

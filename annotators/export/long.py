@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from annotators.jobs import Job, run_job
 from annotators.safety.outputs import NO_GUARD, OutputGuard
-from annotators.store.models import Annotation, ClipValue, Code, Coder, Video
+from annotators.store.models import Annotation, ClipValue, Code, Coder, Suggestion, Video
 
 from .catalog import load_coders, load_codes, load_videos
 from .csvio import Column, CsvOptions, open_table, text_field
@@ -53,6 +53,7 @@ COLUMNS = (
     Column("transcript_version", "text", "which transcript transcript_words is from"),
     Column("note", "text", "the coder's note"),
     Column("source", "text", "manual, imported or suggested (empty on clip-level rows)"),
+    Column("suggested_rule", "text", "the suggestion rule the annotation began as, if any"),
     Column("created_at", "text", "when the row was created (ISO 8601, UTC)"),
     Column("updated_at", "text", "when the row was last changed (ISO 8601, UTC)"),
     Column("row_uid", "text", "the row's identity, the same in every project it is copied into"),
@@ -82,10 +83,12 @@ def _annotation_query(sel: Selection) -> Select:
             ann.source,
             iso_text(ann.created_at),
             iso_text(ann.updated_at),
+            Suggestion.rule,
             ann.uid,
         )  # fmt: skip
         .join(Coder, Coder.id == ann.coder_id)
         .join(Code, Code.id == ann.code_id)
+        .outerjoin(Suggestion, Suggestion.annotation_uid == ann.uid)
         .where(ann.video_id == bindparam("video_id", 0))
         .order_by(Coder.name, ann.start_frame, Code.sort_order, ann.end_frame, ann.id)
     )
@@ -180,7 +183,7 @@ class _LongLines:
             )
             for row in query(video_id=video_id):
                 aid, vid, cid, code_id, value, start_frame, end_frame, start_ms, end_ms = row[:9]
-                start_s, end_s, note, source, created, updated, uid = row[9:]
+                start_s, end_s, note, source, created, updated, rule, uid = row[9:]
                 start, start_tc = time(start_ms)
                 if end_ms is None:
                     end_frame = end = end_tc = duration = ""
@@ -190,11 +193,12 @@ class _LongLines:
                     f"{aid},{self.head(vid, cid, code_id)},{self.value(code_id, value)},"
                     f"{start_frame},{end_frame},{start},{end},{duration},{start_tc},{end_tc},"
                     f"{text(spoken(start_s, end_s))},{version},{text(note)},{self.source(source)},"
-                    f"{created},{updated},{uid}"
+                    f"{text(rule)},{created},{updated},{uid}"
                 )
 
     def clip_values(self, sel: Selection) -> Iterator[str]:
-        no_times_words_note_source = "," * 11
+        # transcript words and version, note, source, suggested_rule: empty on clip rows
+        no_times_words_note_source = "," * 12
         for vid, cid, code_id, value, created, updated, uid in self.conn.execute(_clip_query(sel)):
             yield (
                 f",{self.head(vid, cid, code_id)},{self.value(code_id, value)},"

@@ -16,6 +16,8 @@ from annotators.store.engine import sqlite_problem
 from .csvio import CsvOptions
 from .dictionary import TableExport, dictionary_path
 from .long import long_job
+from .onscreen import FORMAT as ONSCREEN_FORMAT
+from .onscreen import OnscreenTextExport, onscreen_text_job
 from .selection import ExportFilter
 from .transcript_export import TranscriptExport, check_transcript_target, transcripts_job
 from .transcripts import TRANSCRIPT_FORMATS
@@ -29,7 +31,9 @@ TABLE_FORMATS: tuple[str, ...] = ("csv-long", "csv-wide")
 EXCHANGE_FORMATS: tuple[str, ...] = (
     "eaf", "qdpx", "qdc", "boris-tsv", "boris-aggregated", "sav", "dta", "textgrid",
 )  # fmt: skip
-FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS, *EXCHANGE_FORMATS)
+FORMATS: tuple[str, ...] = (
+    *TABLE_FORMATS, *TRANSCRIPT_FORMATS, ONSCREEN_FORMAT, *EXCHANGE_FORMATS
+)  # fmt: skip
 
 
 def check_export_target(project: Project, fmt: str, out: Path | str) -> OutputGuard:
@@ -46,6 +50,8 @@ def check_export_target(project: Project, fmt: str, out: Path | str) -> OutputGu
     if fmt in TABLE_FORMATS:
         check_target(out, guard)
         check_target(dictionary_path(out), guard)
+    elif fmt == ONSCREEN_FORMAT:  # one CSV file
+        check_target(out, guard)
     elif fmt in EXCHANGE_FORMATS:
         if out.suffix:  # a file name (else a folder of one file per clip)
             check_target(out, guard)
@@ -60,7 +66,7 @@ def export_job(
     out: Path | str,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
-) -> Job[TableExport | TranscriptExport]:
+) -> Job[TableExport | TranscriptExport | OnscreenTextExport]:
     """Job exporting ``project`` in ``fmt`` (one of :data:`FORMATS`) to ``out``.
 
     Tables go to the file ``out`` (with ``codebook.csv`` beside it); transcripts to the folder
@@ -85,7 +91,7 @@ def _export_job(
     flt: ExportFilter | None,
     options: CsvOptions | None,
     guard: OutputGuard,
-) -> Job[TableExport | TranscriptExport]:
+) -> Job[TableExport | TranscriptExport | OnscreenTextExport]:
     try:
         with project.session() as session:
             # One read snapshot for the whole export: what the app commits meanwhile neither
@@ -96,6 +102,8 @@ def _export_job(
                 return (yield from long_job(session, out, flt, options, guard))
             if fmt == "csv-wide":
                 return (yield from wide_job(session, out, flt, options, guard))
+            if fmt == ONSCREEN_FORMAT:
+                return (yield from onscreen_text_job(session, out, flt, options, guard))
             return (yield from transcripts_job(session, out, fmt, flt, guard))
     except (SQLAlchemyError, sqlite3.Error) as error:  # the fast paths query through the driver
         reason = sqlite_problem(error) or getattr(error, "orig", None) or error
@@ -110,6 +118,6 @@ def export(
     out: Path | str,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
-) -> TableExport | TranscriptExport:
+) -> TableExport | TranscriptExport | OnscreenTextExport:
     """:func:`export_job` run to the end."""
     return run_job(export_job(project, fmt, out, flt, options))

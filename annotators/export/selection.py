@@ -22,11 +22,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """What to export; empty sequences mean "all"."""
+    """What to export; empty sequences mean "all". Suggested annotations the coder has not
+    accepted (``source = suggested``) are left out unless ``include_suggested``."""
 
     coders: Sequence[str] = ()
     videos: Sequence[str] = ()
     categories: Sequence[str] = ()
+    include_suggested: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,13 @@ class Selection:
     coder_ids: frozenset[int] | None
     video_ids: frozenset[int] | None
     code_ids: frozenset[int] | None
+    include_suggested: bool = False
 
     def filter(self, query: Select, table: Any) -> Select:
-        """``query`` restricted to the selection; ``table`` has video/coder/code id columns."""
+        """``query`` restricted to the selection; ``table`` has video/coder/code id columns
+        (and, for annotations, ``source``: pending and rejected suggestions are dropped)."""
+        if not self.include_suggested and hasattr(table, "source"):
+            query = query.where(table.source != "suggested")
         if self.video_ids is not None:
             query = query.where(table.video_id.in_(self.video_ids))
         if self.coder_ids is not None:
@@ -59,6 +65,7 @@ def resolve(
         coder_ids=_resolve_coders(flt.coders, coders),
         video_ids=resolve_videos(flt.videos, videos),
         code_ids=_resolve_categories(flt.categories, codes),
+        include_suggested=flt.include_suggested,
     )
 
 

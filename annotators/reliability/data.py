@@ -107,11 +107,14 @@ def load_study(
     codes: Sequence[str] | None = None,
     videos: Sequence[str] | None = None,
     timed_seconds: bool = True,
+    include_suggested: bool = False,
 ) -> StudyData:
     """Load the selection; raise :class:`ReliabilityError` for unknown names or < 2 coders.
 
     ``timed_seconds`` false skips the annotations' times in seconds (NaN instead) when only
     frames are needed: loading half a million annotations is the slowest step of a report.
+    ``include_suggested`` also counts suggestions not accepted as the coder's marks (on the
+    clips the coder coded; a suggestion alone never makes a clip coded).
     """
     with project.session() as session:
         chosen = _coders(session, coders)
@@ -125,7 +128,7 @@ def load_study(
         data = StudyData(chosen, chosen_codes, selected, coded, rule, book)
         _load_values(session, data)
         point_codes = any(code.kind == "point" for code in data.codes)
-        _load_marks(session, data, timed_seconds or point_codes)
+        _load_marks(session, data, timed_seconds or point_codes, include_suggested)
     return data
 
 
@@ -193,7 +196,9 @@ def _numbers(session: Session, query: Select) -> np.ndarray:
     return np.array(connection.exec_driver_sql(sql).cursor.fetchall(), dtype=float)
 
 
-def _load_marks(session: Session, data: StudyData, timed_seconds: bool) -> None:
+def _load_marks(
+    session: Session, data: StudyData, timed_seconds: bool, include_suggested: bool = False
+) -> None:
     """Annotations of the time-anchored codes on coded clips; times in seconds only when
     ``timed_seconds`` (slices, point matching), else NaN."""
     time_ids = [code.id for code in data.codes if code.kind != "clip"]
@@ -208,10 +213,10 @@ def _load_marks(session: Session, data: StudyData, timed_seconds: bool) -> None:
     if timed_seconds:
         columns += [Annotation.start_s, func.coalesce(Annotation.end_s, Annotation.start_s)]
     query = select(*columns).where(
-        Annotation.code_id.in_(time_ids),
-        Annotation.coder_id.in_(list(data.coded)),
-        Annotation.source != "suggested",
+        Annotation.code_id.in_(time_ids), Annotation.coder_id.in_(list(data.coded))
     )
+    if not include_suggested:
+        query = query.where(Annotation.source != "suggested")
     rows = _numbers(session, query).reshape(-1, len(columns))
     if not timed_seconds:
         rows = np.column_stack([rows, np.full((rows.shape[0], 2), np.nan)])

@@ -134,8 +134,11 @@ def reliability_job(
     seed: int | None = None,
     slice_s: float | None = None,
     tolerance_s: float = 0.5,
+    include_suggested: bool = False,
 ) -> Job[ReliabilityReport]:
     """The report as a job: yields :class:`Progress` per code, returns the report.
+
+    ``include_suggested`` counts suggestions not accepted as marks (recorded in ``meta``).
 
     Cancel by closing the generator between codes. ``seed`` ``None`` draws a fresh one (it is
     recorded in ``meta``); the same seed gives the same intervals.
@@ -148,11 +151,13 @@ def reliability_job(
         raise ReliabilityError(f"the tolerance must be 0 s or more, not {tolerance_s}")
     yield Progress(0, None, "loading coded clips")
     data = load_study(
-        project, coders=coders, codes=codes, videos=videos, timed_seconds=slice_s is not None
-    )
+        project, coders=coders, codes=codes, videos=videos, timed_seconds=slice_s is not None,
+        include_suggested=include_suggested,
+    )  # fmt: skip
     _check_comparable(data)
     seed = secrets.randbits(32) if seed is None else seed
     meta = _meta(project, data, boot, seed, slice_s, tolerance_s)
+    meta["include_suggested"] = include_suggested
     results: list[Result] = []
     found: list[Disagreement] = []
     resampler = Resampler(seed, boot)
@@ -188,10 +193,11 @@ def reliability_report(
     seed: int | None = None,
     slice_s: float | None = None,
     tolerance_s: float = 0.5,
+    include_suggested: bool = False,
 ) -> ReliabilityReport:
     """:func:`reliability_job` run to the end (same options)."""
     job = reliability_job(
         project, coders=coders, codes=codes, videos=videos, boot=boot, seed=seed,
-        slice_s=slice_s, tolerance_s=tolerance_s,
+        slice_s=slice_s, tolerance_s=tolerance_s, include_suggested=include_suggested,
     )  # fmt: skip
     return run_job(job)

@@ -206,7 +206,7 @@ def coded(tmp_path: Path) -> Iterator[Coded]:
         annotate(session, a, codes["emotion"], alice.id, 100, 150, value="sadness")
         annotate(session, a, codes["emotion"], alice.id, 200, 210, value="hope")
         annotate(session, a, codes["donate"], alice.id, 30, note=FORMULA_NOTE)
-        annotate(session, a, codes["donate"], bob.id, 31, source="suggested")
+        annotate(session, a, codes["donate"], bob.id, 31, source="imported")
         annotate(session, b, codes["testimony"], bob.id, 0, 249, note="-5 is not a formula")
         for key, value in (("tone", "4"), ("score", "-3.5"), ("coder_notes", "@mention; ok")):
             session.add(ClipValue(video_id=a, code_id=codes[key], coder_id=alice.id, value=value))

@@ -82,7 +82,7 @@ def test_coder_override_and_source(coded: Coded, tmp_path: Path) -> None:
         again = export_table(second, tmp_path / "again.csv")
     assert set(again["coder"]) == {"carol"}
     assert sorted(again["source"]) == sorted(
-        ["imported", "manual", "manual", "manual", "suggested", "manual", "", "", ""]
+        ["imported", "manual", "manual", "manual", "imported", "manual", "", "", ""]
     )
 
 
