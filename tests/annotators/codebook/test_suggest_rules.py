@@ -94,3 +94,12 @@ def test_project_keeps_rules_in_its_versions(tmp_path) -> None:  # type: ignore[
         update_codebook(session, book, parse_codebook(edited), yaml_text=edited)
         session.commit()
         assert suggest_rules(session, book)["cta_donate"][0].name == "give"
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(\\\\w+\\\\s?)*end", "(x+){2,}"])
+def test_nested_repeats_are_refused(pattern: str) -> None:
+    assert "repeats a group that repeats" in _problems(f"      - regex: ['{pattern}']\n")
+
+
+def test_default_rules_have_no_nested_repeats() -> None:
+    assert load_default_codebook()  # parses: no default rule is refused
