@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_media.py
 	$(PY) benchmarks/bench_transcribe.py
 	$(PY) benchmarks/bench_export.py
+	$(PY) benchmarks/bench_analysis.py
 	$(PY) benchmarks/bench_desktop.py
 	$(PY) benchmarks/bench_scale.py
 
