@@ -112,6 +112,8 @@ LABELLED = [
     ("speech", "please donate to the fundraiser anything helps", {"cta_donate"}),
     ("speech", "share this story with your friends", {"cta_share"}),
     ("speech", "hashtag end the stigma", {"hashtag"}),
+    ("speech", "Hashtag, climate justice.", {"hashtag"}),
+    ("speech", "we say #NotAlone every day", {"hashtag"}),
     ("speech", "sign the petition it takes one minute", {"cta_sign_petition"}),
     ("speech", "the link in my bio has all the resources", {"cta_learn_more"}),
     ("speech", "follow me for the next part", {"cta_follow"}),
