@@ -36,6 +36,7 @@ from annotators.export.words import load_words
 from annotators.store.models import (
     Annotation,
     Code,
+    Coder,
     Suggestion,
     Video,
     utcnow,
@@ -82,7 +83,8 @@ def suggest_for_clip(
     """Create the new suggestions of clip ``video_id`` for ``coder_id``; return them.
 
     ``times`` resolves the video to its frame times (default: read from the file). Raises
-    :class:`AnalysisError` when the project has no active codebook or its rules cannot be read.
+    :class:`AnalysisError` for an unknown video or coder, or when the project has no active
+    codebook or its rules cannot be read (nothing is written then).
     """
     if times is None:
         from annotators.coding.times import media_times
@@ -92,6 +94,8 @@ def suggest_for_clip(
         video = session.get(Video, video_id)
         if video is None:
             raise AnalysisError(f"no video with id {video_id} in {project.path.name}")
+        if session.get(Coder, coder_id) is None:
+            raise AnalysisError(f"no coder with id {coder_id} in {project.path.name}")
         frame_times = np.asarray(times(video), dtype=float)
         rules = code_rules(session)
         made = _create(session, video, coder_id, rules, frame_times)
@@ -116,14 +120,27 @@ def code_rules(session: Session) -> list[tuple[Code, tuple[SuggestRule, ...]]]:
     return [(c, by_key[c.key]) for c in rows if c.key in by_key]
 
 
+@dataclass(frozen=True)
+class ClipTexts:
+    """What a clip's rules are matched against: its current transcript words, on-screen
+    text occurrences, caption and metadata (read once per clip)."""
+
+    words: list[Any]
+    texts: list[Any]
+    caption: str
+    meta: dict[str, Any]
+
+    @classmethod
+    def read(cls, session: Session, video: Video) -> ClipTexts:
+        meta = video.platform_meta or {}
+        return cls(_words(session, video.id), load_texts(session, video.id), _caption(meta), meta)
+
+
 def find_matches(
-    session: Session, video: Video, rules: Sequence[SuggestRule], frame_times: np.ndarray
+    clip: ClipTexts, rules: Sequence[SuggestRule], frame_times: np.ndarray
 ) -> list[Match]:
     """Every match of ``rules`` in the clip's speech, screen text and caption."""
-    meta = video.platform_meta or {}
-    words = _words(session, video.id)
-    texts = load_texts(session, video.id)
-    caption = _caption(meta)
+    meta, words, texts, caption = clip.meta, clip.words, clip.texts, clip.caption
     last = len(frame_times) - 1
     matches: list[Match] = []
     for rule in rules:
@@ -194,6 +211,7 @@ def _create(
     frame_times: np.ndarray,
 ) -> list[Suggestion]:
     made: list[Suggestion] = []
+    clip = ClipTexts.read(session, video)
     for code, code_rules_ in rules:
         known = set(
             session.exec(
@@ -205,7 +223,7 @@ def _create(
             )
         )
         by_name = {r.name: r for r in code_rules_}
-        for match, anchor in _anchored(find_matches(session, video, code_rules_, frame_times)):
+        for match, anchor in _anchored(find_matches(clip, code_rules_, frame_times)):
             if anchor in known:
                 continue
             known.add(anchor)

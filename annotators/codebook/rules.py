@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 SOURCES = ("speech", "screen", "caption")
 RULE_KEYS = ("name", "phrases", "regex", "from_metadata", "sources", "value")
 MAX_PATTERN_CHARS = 300
+# A quantified group that itself holds a quantifier, e.g. ``(a+)+``: Python's regex engine can
+# take exponential time on such patterns (there is no timeout), so they are refused.
+NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 
 
 @dataclass(frozen=True)
@@ -117,3 +120,9 @@ def _check_regex(parser: _Parser, line: int, owner: str, pattern: str) -> None:
         return
     if compiled.match(""):
         parser.report(line, f"{owner}: regex '{pattern}' matches empty text")
+    elif NESTED_QUANTIFIER.search(pattern):
+        parser.report(
+            line,
+            f"{owner}: regex '{pattern}' repeats a group that repeats (like (a+)+), which can "
+            "take forever on some texts; write it without the nested repeat",
+        )

@@ -148,6 +148,8 @@ def test_only_the_coder_decides(project: Project) -> None:
         accept(project, made.annotation_uid, project.coder("ben").id)
     with pytest.raises(AnalysisError, match="not a suggestion"):
         reject(project, "0" * 32, coder_id)
+    with pytest.raises(AnalysisError, match="no coder with id 999"):
+        suggest_for_clip(project, video_id, 999)
     with project.session() as session:
         assert session.exec(select(Suggestion.status)).one() == "pending"
 

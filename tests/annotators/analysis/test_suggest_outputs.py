@@ -112,6 +112,8 @@ LABELLED = [
     ("speech", "please donate to the fundraiser anything helps", {"cta_donate"}),
     ("speech", "share this story with your friends", {"cta_share"}),
     ("speech", "hashtag end the stigma", {"hashtag"}),
+    ("speech", "Hashtag, climate justice.", {"hashtag"}),
+    ("speech", "we say #NotAlone every day", {"hashtag"}),
     ("speech", "sign the petition it takes one minute", {"cta_sign_petition"}),
     ("speech", "the link in my bio has all the resources", {"cta_learn_more"}),
     ("speech", "follow me for the next part", {"cta_follow"}),
@@ -145,3 +147,20 @@ def test_default_rules_precision_and_recall(source: str) -> None:
         )
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     assert precision >= 0.8 and recall >= 0.8, (precision, recall)
+
+
+def test_reliability_cli_flag_is_recorded(decided, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotators.cli import reliability_cmds  # noqa: F401 (registers the command)
+
+    project, _made = decided
+    coding = Coding.for_project(project)
+    with project.session() as session:
+        video_id = session.exec(select(Video.id)).one()
+        petition = session.exec(select(Code).where(Code.key == "cta_sign_petition")).one().id
+    coding.add_annotation(video_id, petition, project.coder("ben").id, 0)
+    for flags, expected in (((), False), (("--include-suggested",), True)):
+        out = tmp_path / f"rel{len(flags)}.json"
+        args = ["reliability", str(project.path), "--codes", "cta_sign_petition", "--boot", "0"]
+        result = runner.invoke(app, [*args, "-f", "json", "-o", str(out), *flags])
+        assert result.exit_code == 0, result.output
+        assert f'"include_suggested": {str(expected).lower()}' in out.read_text(encoding="utf-8")

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from annotators.analysis.matching import find_spans, rule_patterns
 from annotators.codebook import (
     CodebookValidationError,
     codebook_to_yaml,
@@ -11,6 +15,7 @@ from annotators.codebook import (
     parse_codebook,
 )
 from annotators.codebook.rules import SOURCES, SuggestRule
+from annotators.errors import CodebookError
 
 HEAD = """\
 name: Rules
@@ -94,3 +99,42 @@ def test_project_keeps_rules_in_its_versions(tmp_path) -> None:  # type: ignore[
         update_codebook(session, book, parse_codebook(edited), yaml_text=edited)
         session.commit()
         assert suggest_rules(session, book)["cta_donate"][0].name == "give"
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(\\\\w+\\\\s?)*end", "(x+){2,}"])
+def test_nested_repeats_are_refused(pattern: str) -> None:
+    assert "repeats a group that repeats" in _problems(f"      - regex: ['{pattern}']\n")
+
+
+def test_default_rules_have_no_nested_repeats() -> None:
+    assert load_default_codebook()  # parses: no default rule is refused
+
+
+_rule_value = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.text(max_size=20), max_size=3),
+    st.integers(),
+    st.none(),
+    st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rule=st.dictionaries(
+        st.sampled_from(["name", "phrases", "regex", "from_metadata", "sources", "value", "x"]),
+        _rule_value,
+        max_size=5,
+    ),
+    text=st.text(max_size=200),
+)
+def test_hostile_rules_are_refused_or_match_safely(rule: dict, text: str) -> None:
+    document = yaml.safe_load(HEAD + "      []\n")
+    document["codes"][0]["suggest"] = [rule]
+    try:
+        spec = parse_codebook(yaml.safe_dump(document), source="rules.yaml")
+    except CodebookError as error:
+        assert str(error).startswith("rules.yaml:")
+        return
+    for parsed in spec.by_key()["donate"].suggest:
+        find_spans(rule_patterns(parsed, {"organization": text}), text)
