@@ -84,3 +84,32 @@ def transcribe_job(
         "failed": [(outcome.path.name, outcome.reason) for outcome in report.failed],
         "skipped": [(outcome.path.name, outcome.reason) for outcome in report.skipped],
     }
+
+
+def analyze_job(
+    project_path: str,
+    video_ids: list[int] | None = None,
+    force: bool = False,
+    coder: str | None = None,
+) -> Job[dict[str, Any]]:
+    """Analyse clips of the project file at ``project_path`` (shot cuts, on-screen text,
+    suggestions for ``coder``), committing each clip as it finishes.
+
+    Returns ``{"analysed": count, "failed": [(file name, reason), ...]}``.
+    """
+    from annotators.analysis import analyze_project
+    from annotators.project import Project
+
+    with Project.open(project_path) as project:
+        report = yield from analyze_project(project, video_ids=video_ids, force=force, coder=coder)
+    return {
+        "analysed": len(getattr(report, "analysed", ())),
+        "failed": [_named(outcome) for outcome in getattr(report, "failed", ())],
+    }
+
+
+def _named(outcome: Any) -> tuple[str, str]:
+    """(file name, reason) of a failed clip's outcome, whatever names the path."""
+    path = getattr(outcome, "path", None)
+    name = getattr(path, "name", None) or str(getattr(outcome, "file_name", outcome))
+    return name, str(getattr(outcome, "reason", ""))

@@ -1,0 +1,85 @@
+"""What the app shows of a clip's analyses, read in one short session each (Qt-free).
+
+The desktop holds no SQL: its suggestion views read through these functions. Blind mode
+applies to suggestions as to any coded work (they belong to a coder): a viewer sees only
+the suggestions made for coders whose work :func:`annotators.study.may_see` lets them see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from annotators.analysis.storage import load_cuts, load_texts
+from annotators.project import Project
+from annotators.store.models import Annotation, Code, OnscreenText, Suggestion
+from annotators.study import may_see
+
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class PendingSuggestion:
+    """A suggested annotation waiting for the coder's decision, with why it was made."""
+
+    annotation_id: int
+    annotation_uid: str
+    code_id: int
+    code_label: str
+    start_frame: int
+    end_frame: int | None
+    start_s: float
+    rule: str
+    origin: str  # speech, screen, caption, metadata
+    matched_text: str
+
+
+def clip_cut_frames(project: Project, video_id: int) -> list[int]:
+    """First frames of the new shots of the clip's current shots run, in order (empty when
+    the clip was not analysed)."""
+    with project.session() as session:
+        return [cut.frame for cut in load_cuts(session, video_id)]
+
+
+def clip_onscreen_texts(project: Project, video_id: int) -> list[OnscreenText]:
+    """The clip's current on-screen text occurrences, by start frame (empty: no OCR run)."""
+    with project.session() as session:
+        return load_texts(session, video_id)
+
+
+def pending_for_clip(
+    project: Project, video_id: int, coder_id: int, *, viewer_id: int | None = None
+) -> list[PendingSuggestion]:
+    """The coder's pending suggestions on one clip, by start frame, as ``viewer_id`` (default:
+    the coder) may see them: none of another coder's in blind mode. Accepted suggestions are
+    the coder's own annotations now and rejected ones are kept but not listed."""
+    with project.session() as session:
+        if not may_see(session, coder_id if viewer_id is None else viewer_id, coder_id):
+            return []
+        query = (
+            select(Suggestion, Annotation, Code)
+            .join(Annotation, col(Annotation.uid) == Suggestion.annotation_uid)
+            .join(Code, col(Code.id) == Annotation.code_id)
+            .where(
+                Suggestion.video_id == video_id,
+                Suggestion.coder_id == coder_id,
+                Suggestion.status == PENDING,
+            )
+            .order_by(col(Annotation.start_frame), col(Annotation.id))
+        )
+        return [
+            PendingSuggestion(
+                annotation.id,  # type: ignore[arg-type]
+                annotation.uid,
+                annotation.code_id,
+                code.label,
+                annotation.start_frame,
+                annotation.end_frame,
+                annotation.start_s,
+                suggestion.rule,
+                suggestion.origin,
+                suggestion.matched_text,
+            )
+            for suggestion, annotation, code in session.exec(query)
+        ]
