@@ -57,7 +57,7 @@ class OnscreenStrip(QWidget):
         self.timeline = timeline
         self.texts: list[OnscreenText] = []
         self.lanes: list[int] = []
-        self.setFixedHeight(LANE_H * LANES + 2)
+        self.setFixedHeight(LANE_H + 2)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(True)
         timeline.installEventFilter(self)  # repaint with the timeline's zoom and scroll
@@ -68,6 +68,7 @@ class OnscreenStrip(QWidget):
     def set_texts(self, texts: list[OnscreenText]) -> None:
         """Show ``texts`` (the clip's occurrences, by start frame)."""
         self.texts, self.lanes = texts, lanes_of(texts)
+        self.setFixedHeight(LANE_H * (max(self.lanes, default=0) + 1) + 2)  # the lanes in use
         self.update()
 
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]  # noqa: N802
