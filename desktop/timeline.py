@@ -284,9 +284,12 @@ class Timeline(QWidget):
             )
         )
         painter.setBrush(color.lighter(115) if selected else color)
-        if bar.hollow:
-            painter.setPen(QPen(color.darker(120), 2, Qt.PenStyle.DashLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+        if bar.hollow:  # outline only (dashed for an interval), a faint wash to read the track
+            style = Qt.PenStyle.SolidLine if bar.end_frame is None else Qt.PenStyle.DashLine
+            painter.setPen(QPen(color.darker(130), 2, style))
+            painter.setBrush(QColor(color.red(), color.green(), color.blue(), 40))
+            if bar.end_frame is None:
+                rect = rect.adjusted(-2, 0, 2, 0)
         painter.drawRoundedRect(rect, 3, 3)
         if selected:
             painter.setPen(QPen(self.palette().highlight().color(), 2))
