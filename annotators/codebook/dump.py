@@ -52,6 +52,8 @@ def _entry(code: CodeSpec) -> dict[str, Any]:
         entry["shortcut"] = code.shortcut
     if code.color:
         entry["color"] = code.color
+    if code.suggest:
+        entry["suggest"] = [rule.to_yaml() for rule in code.suggest]
     if code.is_category:
         entry["codes"] = [_entry(child) for child in code.children]
     return entry

@@ -18,6 +18,7 @@ from typing import Any
 
 from annotators.errors import CodebookError
 
+from .rules import parse_rules
 from .shortcuts import normalize_shortcut, reserved_for
 from .spec import CATEGORY, KINDS, LEVELS, LEVELS_FOR, VALUE_TYPES, CodebookSpec, CodeSpec, Option
 from .yamlmarks import MarkedList, MarkedMap, Problem, load_marked
@@ -36,7 +37,7 @@ TOP_KEYS = ("format", "name", "description", "codes")
 CATEGORY_KEYS = ("id", "label", "kind", "definition", "color", "codes")
 CODE_KEYS = (
     "id", "label", "kind", "value_type", "options", "scale", "definition", "include",
-    "exclude", "examples", "shortcut", "color", "level",
+    "exclude", "examples", "shortcut", "color", "level", "suggest",
 )  # fmt: skip
 
 
@@ -168,6 +169,7 @@ class _Parser:
             shortcut=self.shortcut(item, owner, key),
             color=self.color(item, owner),
             level=self.level(item, owner, value_type),
+            suggest=parse_rules(self, item, owner, key),
             line=item.line,
         )  # fmt: skip
 

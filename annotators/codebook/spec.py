@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .rules import SuggestRule
 
 # Kinds of rows in the ``code`` table. ``point`` codes mark an onset and may be given an end
 # (GUIDE: calls to action are "point events or intervals"); ``interval`` codes always have one.
@@ -61,6 +65,9 @@ class CodeSpec:
     color: str | None = None
     level: str | None = None
     children: tuple[CodeSpec, ...] = ()
+    # ``suggest:`` rules: kept in the version's YAML only (the code table has no column for
+    # them), so a spec read back from the database has none and still compares equal
+    suggest: tuple[SuggestRule, ...] = field(default=(), compare=False)
     line: int = field(default=0, compare=False)
 
     @property
