@@ -201,6 +201,9 @@ class MainWindow(QMainWindow):
             lambda: transcribing.transcribe(self, current_only=True)
         )
         self.transcript.search.textChanged.connect(self.onscreen.filter)
+        self.transcript.search.returnPressed.connect(  # no word matches: the on-screen text
+            lambda: self.transcript.matches or self.onscreen.first_match()
+        )
         self.suggestions.status.connect(lambda text: self.statusBar().showMessage(text, 20000))
         self.job_bar.job_finished.connect(
             lambda title, _result: (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from annotators.analysis.storage import load_cuts, load_texts
+from annotators.analysis.storage import STEPS, current_analysis, load_cuts, load_texts
 from annotators.project import Project
 from annotators.store.models import Annotation, Code, OnscreenText, Suggestion
 from annotators.study import may_see
@@ -40,6 +40,12 @@ def clip_cut_frames(project: Project, video_id: int) -> list[int]:
     the clip was not analysed)."""
     with project.session() as session:
         return [cut.frame for cut in load_cuts(session, video_id)]
+
+
+def clip_analysed_steps(project: Project, video_id: int) -> set[str]:
+    """The analysis steps (``ocr``, ``shots``) the clip has a current run of."""
+    with project.session() as session:
+        return {step for step in STEPS if current_analysis(session, video_id, step) is not None}
 
 
 def clip_onscreen_texts(project: Project, video_id: int) -> list[OnscreenText]:

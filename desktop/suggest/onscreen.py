@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotators.analysis.views import clip_onscreen_texts
+from annotators.analysis.views import clip_analysed_steps, clip_onscreen_texts
 from annotators.store.models import OnscreenText
 
 from ..playback import Playback
@@ -57,6 +57,7 @@ class OnscreenStrip(QWidget):
         self.timeline = timeline
         self.texts: list[OnscreenText] = []
         self.lanes: list[int] = []
+        self.analysed = False  # the clip has an OCR run (which may have found nothing)
         self.setFixedHeight(LANE_H + 2)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(True)
@@ -65,9 +66,10 @@ class OnscreenStrip(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(800, self.height())
 
-    def set_texts(self, texts: list[OnscreenText]) -> None:
-        """Show ``texts`` (the clip's occurrences, by start frame)."""
-        self.texts, self.lanes = texts, lanes_of(texts)
+    def set_texts(self, texts: list[OnscreenText], analysed: bool = True) -> None:
+        """Show ``texts`` (the clip's occurrences, by start frame); ``analysed`` False: the
+        clip has no OCR run yet."""
+        self.texts, self.lanes, self.analysed = texts, lanes_of(texts), analysed
         self.setFixedHeight(LANE_H * (max(self.lanes, default=0) + 1) + 2)  # the lanes in use
         self.update()
 
@@ -93,7 +95,7 @@ class OnscreenStrip(QWidget):
         try:
             painter.fillRect(self.rect(), self.palette().base())
             painter.setPen(self.palette().text().color())
-            label = "On screen" if self.texts else "On screen (not analysed)"
+            label = "On screen" if self.analysed else "On screen (not analysed)"
             painter.drawText(QRectF(18, 0, LABEL_W - 22, LANE_H), Qt.AlignmentFlag.AlignVCenter,
                              label)  # fmt: skip
             if not self._ready():
@@ -155,6 +157,7 @@ class OnscreenList(QWidget):
         super().__init__(parent)
         self.texts: list[OnscreenText] = []
         self.query = ""
+        self.analysed = False
         self.title = QLabel("On screen")
         self.title.setObjectName("placeholder")
         self.list = QListWidget()
@@ -166,9 +169,9 @@ class OnscreenList(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.list, 1)
 
-    def set_texts(self, texts: list[OnscreenText]) -> None:
+    def set_texts(self, texts: list[OnscreenText], analysed: bool = True) -> None:
         """Show the clip's occurrences (filtered by the current query)."""
-        self.texts = texts
+        self.texts, self.analysed = texts, analysed
         self.filter(self.query)
 
     def filter(self, query: str) -> None:
@@ -182,7 +185,7 @@ class OnscreenList(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, text.start_frame)
             self.list.addItem(item)
         count = f"{len(shown)} of {len(self.texts)}" if needle else f"{len(self.texts)}"
-        self.title.setText(f"On screen ({count})" if self.texts else "On screen: not analysed")
+        self.title.setText(f"On screen ({count})" if self.analysed else "On screen: not analysed")
 
     def first_match(self) -> None:
         """Seek to the first listed occurrence (Enter in the search box with no word match)."""
@@ -202,7 +205,7 @@ class OnscreenFeed:
         self.workspace, self.playback = workspace, playback
         self.strip, self.listing = strip, listing
         playback.loaded.connect(lambda _count: self.reload())
-        workspace.clip_changed.connect(lambda _video: self._show([]))
+        workspace.clip_changed.connect(lambda _video: self._show([], False))
         workspace.data_changed.connect(lambda kind: kind == "analysis" and self.reload())
         for view in (strip, listing):
             view.seek_requested.connect(self._seek)
@@ -210,13 +213,14 @@ class OnscreenFeed:
     def reload(self) -> None:
         ws = self.workspace
         if ws.project is None or ws.clip is None:
-            self._show([])
+            self._show([], False)
         else:
-            self._show(clip_onscreen_texts(ws.project, ws.clip.id))
+            analysed = "ocr" in clip_analysed_steps(ws.project, ws.clip.id)
+            self._show(clip_onscreen_texts(ws.project, ws.clip.id), analysed)
 
-    def _show(self, texts: list[OnscreenText]) -> None:
-        self.strip.set_texts(texts)
-        self.listing.set_texts(texts)
+    def _show(self, texts: list[OnscreenText], analysed: bool) -> None:
+        self.strip.set_texts(texts, analysed)
+        self.listing.set_texts(texts, analysed)
 
     def _seek(self, frame: int) -> None:
         self.playback.pause()

@@ -184,3 +184,7 @@ def test_onscreen_text_is_on_the_timeline_and_found_by_the_search(qtbot, loaded)
     rect = strip.text_rect(0)
     qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     qtbot.waitUntil(settled(window, 5), timeout=5000)
+    search.setFocus()  # Enter in the search box: no transcript word matches, the text does
+    search.setText("bio")
+    qtbot.keyClick(search, Key.Key_Return)
+    qtbot.waitUntil(settled(window, 25), timeout=5000)
