@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from annotators.analysis.storage import STEPS, current_analysis, load_cuts, load_texts
+from annotators.analysis.suggest import pending_suggestions
 from annotators.project import Project
-from annotators.store.models import Annotation, Code, OnscreenText, Suggestion
+from annotators.store.models import Code, OnscreenText
 from annotators.study import may_see
-
-PENDING = "pending"
 
 
 @dataclass(frozen=True)
-class PendingSuggestion:
+class SuggestionItem:
     """A suggested annotation waiting for the coder's decision, with why it was made."""
 
     annotation_id: int
@@ -56,36 +55,27 @@ def clip_onscreen_texts(project: Project, video_id: int) -> list[OnscreenText]:
 
 def pending_for_clip(
     project: Project, video_id: int, coder_id: int, *, viewer_id: int | None = None
-) -> list[PendingSuggestion]:
-    """The coder's pending suggestions on one clip, by start frame, as ``viewer_id`` (default:
-    the coder) may see them: none of another coder's in blind mode. Accepted suggestions are
-    the coder's own annotations now and rejected ones are kept but not listed."""
+) -> list[SuggestionItem]:
+    """The coder's pending suggestions on one clip, by start frame
+    (:func:`annotators.analysis.suggest.pending_suggestions`), as ``viewer_id`` (default: the
+    coder) may see them: none of another coder's in blind mode. Accepted suggestions are the
+    coder's own annotations now; rejected ones are kept but not listed."""
     with project.session() as session:
         if not may_see(session, coder_id if viewer_id is None else viewer_id, coder_id):
             return []
-        query = (
-            select(Suggestion, Annotation, Code)
-            .join(Annotation, col(Annotation.uid) == Suggestion.annotation_uid)
-            .join(Code, col(Code.id) == Annotation.code_id)
-            .where(
-                Suggestion.video_id == video_id,
-                Suggestion.coder_id == coder_id,
-                Suggestion.status == PENDING,
-            )
-            .order_by(col(Annotation.start_frame), col(Annotation.id))
+        labels = dict(session.exec(select(Code.id, Code.label)).all())
+    return [
+        SuggestionItem(
+            item.annotation.id,  # type: ignore[arg-type]
+            item.annotation.uid,
+            item.annotation.code_id,
+            labels.get(item.annotation.code_id, "?"),
+            item.annotation.start_frame,
+            item.annotation.end_frame,
+            item.annotation.start_s,
+            item.suggestion.rule,
+            item.suggestion.origin,
+            item.suggestion.matched_text,
         )
-        return [
-            PendingSuggestion(
-                annotation.id,  # type: ignore[arg-type]
-                annotation.uid,
-                annotation.code_id,
-                code.label,
-                annotation.start_frame,
-                annotation.end_frame,
-                annotation.start_s,
-                suggestion.rule,
-                suggestion.origin,
-                suggestion.matched_text,
-            )
-            for suggestion, annotation, code in session.exec(query)
-        ]
+        for item in pending_suggestions(project, video_id, coder_id)
+    ]

@@ -12,7 +12,8 @@ import bisect
 
 from PySide6.QtCore import QObject, Signal
 
-from annotators.analysis.views import PendingSuggestion, clip_cut_frames, pending_for_clip
+from annotators.analysis.suggest import accept, reject
+from annotators.analysis.views import SuggestionItem, clip_cut_frames, pending_for_clip
 
 from ..playback import Playback
 from ..timeline import Bar
@@ -34,7 +35,7 @@ def clock(seconds: float) -> str:
     return f"{int(minutes):02d}:{rest:04.1f}"
 
 
-def describe(position: int, total: int, item: PendingSuggestion) -> str:
+def describe(position: int, total: int, item: SuggestionItem) -> str:
     """The status line of suggestion ``position`` of ``total``: "suggestion 3 of 12:
     'donate' heard at 00:12.4 (rule donate) → Donate"."""
     verb = ORIGIN_VERBS.get(item.origin, f"in the {item.origin}")
@@ -61,7 +62,7 @@ class SuggestionController(QObject):
     ) -> None:
         super().__init__(parent)
         self.workspace, self.playback, self.panel = workspace, playback, panel
-        self.pending: list[PendingSuggestion] = []
+        self.pending: list[SuggestionItem] = []
         self.cuts: list[int] = []
         self.current: int | None = None  # annotation id of the suggestion last stepped to
         playback.loaded.connect(lambda _count: self.reload())  # after the timeline's axis
@@ -87,7 +88,7 @@ class SuggestionController(QObject):
              for s in self.pending]
         )  # fmt: skip
 
-    def selected_suggestion(self) -> PendingSuggestion | None:
+    def selected_suggestion(self) -> SuggestionItem | None:
         """The pending suggestion that is selected, else the one last stepped to."""
         for wanted in (self.workspace.selection, self.current):
             found = next((s for s in self.pending if s.annotation_id == wanted), None)
@@ -126,8 +127,6 @@ class SuggestionController(QObject):
     def decide(self, accepted: bool) -> None:
         """Accept (it becomes my own annotation) or reject (kept as rejected, not suggested
         again) the selected suggestion, on the writer thread; then step to the next one."""
-        from annotators.analysis.suggest import accept, reject
-
         item = self.selected_suggestion()
         ws = self.workspace
         if item is None or ws.project is None or ws.coder is None:
@@ -139,14 +138,20 @@ class SuggestionController(QObject):
         said = "accepted: now your annotation" if accepted else "rejected"
 
         def done(_result: object) -> None:
-            self.status.emit(f"'{item.matched_text}' ({item.code_label}) {said}.")
             self.current = None
-            if accepted:
-                ws.select(item.annotation_id)
-            elif ws.selection == item.annotation_id:
-                ws.select(None)
-            if self.pending and ws.clip is not None and ws.clip.id == item_clip:
-                self.show(min(index, len(self.pending) - 1))
+            if ws.clip is None or ws.clip.id != item_clip:
+                return  # the coder moved on to another clip meanwhile
+            self.reload()  # before data_changed: the next one is picked from the fresh list
+            said_line = f"'{item.matched_text}' ({item.code_label}) {said}."
+            if not self.pending:
+                ws.select(item.annotation_id if accepted else None)
+                self.status.emit(f"{said_line} No more suggestions on this clip.")
+                return
+            at = min(index, len(self.pending) - 1)
+            self.show(at)
+            self.status.emit(
+                f"{said_line} Now {describe(at + 1, len(self.pending), self.pending[at])}"
+            )
 
         item_clip = ws.clip.id if ws.clip is not None else None
         ws.run(lambda: decision(project, uid, coder_id), "annotations", done)
