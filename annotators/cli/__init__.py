@@ -28,6 +28,7 @@ def _load_commands() -> None:
     starts the desktop app without loading every command's dependencies.
     """
     from . import (  # noqa: F401
+        analysis_cmds,
         codebook_cmds,
         export_cmds,
         language_cmds,

@@ -19,6 +19,7 @@ from annotators.export import (
     export_job,
     import_long_csv,
 )
+from annotators.export.onscreen import OnscreenTextExport
 from annotators.project import Project
 
 from .app import EXIT_PARTIAL, ProjectArg, app, console, err_console, run_with_progress
@@ -47,11 +48,18 @@ def export_cmd(
         bool, typer.Option(help="Prefix text cells a spreadsheet would run with '.")
     ] = True,
 ) -> None:
-    """Export annotations (csv-long, csv-wide) or transcripts (srt, vtt, txt, json)."""
+    """Export annotations (csv-long, csv-wide), transcripts (srt, vtt, txt, json) or on-screen
+    text (onscreen-text)."""
     flt = ExportFilter(coders=coder or (), videos=videos or (), categories=category or ())
     options = CsvOptions(bom=bom, formula_guard=formula_guard)
     with Project.open(project) as opened:
         result = run_with_progress(export_job(opened, fmt, output, flt, options), "exporting")
+    if isinstance(result, OnscreenTextExport):
+        console.print(f"wrote {result.rows} rows to {result.path}", markup=False, soft_wrap=True)
+        if result.not_analysed:
+            names = ", ".join(result.not_analysed)
+            err_console.print(f"no on-screen text yet (skipped): {names}", soft_wrap=True)
+        return
     if isinstance(result, TableExport):
         console.print(f"wrote {result.rows} rows to {result.path}", markup=False, soft_wrap=True)
         console.print(f"data dictionary: {result.dictionary}", markup=False, soft_wrap=True)

@@ -11,6 +11,8 @@ from annotators.jobs import Job, run_job
 from .csvio import CsvOptions
 from .dictionary import TableExport
 from .long import long_job
+from .onscreen import FORMAT as ONSCREEN_FORMAT
+from .onscreen import OnscreenTextExport, onscreen_text_job
 from .selection import ExportFilter
 from .transcript_export import TranscriptExport, transcripts_job
 from .transcripts import TRANSCRIPT_FORMATS
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from annotators.project import Project
 
 TABLE_FORMATS: tuple[str, ...] = ("csv-long", "csv-wide")
-FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS)
+FORMATS: tuple[str, ...] = (*TABLE_FORMATS, *TRANSCRIPT_FORMATS, ONSCREEN_FORMAT)
 
 
 def export_job(
@@ -29,7 +31,7 @@ def export_job(
     out: Path | str,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
-) -> Job[TableExport | TranscriptExport]:
+) -> Job[TableExport | TranscriptExport | OnscreenTextExport]:
     """Job exporting ``project`` in ``fmt`` (one of :data:`FORMATS`) to ``out``.
 
     Tables go to the file ``out`` (with ``codebook.csv`` beside it); transcripts to the folder
@@ -49,6 +51,8 @@ def export_job(
             return (yield from wide_job(session, out, flt, options))
         if fmt in TRANSCRIPT_FORMATS:
             return (yield from transcripts_job(session, out, fmt, flt))
+        if fmt == ONSCREEN_FORMAT:
+            return (yield from onscreen_text_job(session, out, flt, options))
     raise ExportError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -58,6 +62,6 @@ def export(
     out: Path | str,
     flt: ExportFilter | None = None,
     options: CsvOptions | None = None,
-) -> TableExport | TranscriptExport:
+) -> TableExport | TranscriptExport | OnscreenTextExport:
     """:func:`export_job` run to the end."""
     return run_job(export_job(project, fmt, out, flt, options))

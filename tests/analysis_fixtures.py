@@ -1,0 +1,102 @@
+"""Generate clips with burnt-in overlay text and hard cuts at known frames (OCR, shot tests).
+
+Each shot has its own smooth photo-like background (low-frequency noise over a gradient, or
+a flat colour); overlays are drawn with OpenCV's Hershey font (no font files needed), so the
+truth of every clip is known to the frame: which text is on screen, where, from which frame to
+which frame, and on which frames a new shot begins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from tests.media_fixtures import _add_video_stream, _encoder_options
+
+WHITE = (255, 255, 255)
+YELLOW = (255, 225, 0)
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """``text`` drawn from ``start_frame`` to ``end_frame`` (inclusive) with its baseline's
+    left end at (``x``, ``y``) display pixels; ``scale`` is OpenCV's font scale."""
+
+    text: str
+    start_frame: int
+    end_frame: int
+    x: int
+    y: int
+    color: tuple[int, int, int] = WHITE
+    scale: float = 2.0
+
+
+def shot_background(height: int, width: int, seed: int) -> np.ndarray:
+    """A smooth, photo-like RGB picture (different for every ``seed``)."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(30, 200, (9, 6, 3)).astype(np.float32)
+    picture = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+    ramp = np.linspace(-30, 30, height, dtype=np.float32)[:, None, None]
+    grain = rng.normal(0, 6, (height // 4, width // 4, 3)).astype(np.float32)
+    picture += ramp + cv2.resize(grain, (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.clip(picture, 0, 255).astype(np.uint8)
+
+
+def draw_overlay(picture: np.ndarray, overlay: Overlay) -> None:
+    """Draw ``overlay`` into RGB ``picture`` in place, with a dark outline (as apps do)."""
+    thickness = max(2, round(overlay.scale * 2.5))
+    font = cv2.FONT_HERSHEY_DUPLEX
+    origin = (overlay.x, overlay.y)
+    cv2.putText(picture, overlay.text, origin, font, overlay.scale, (20, 20, 20), thickness + 4)
+    cv2.putText(picture, overlay.text, origin, font, overlay.scale, overlay.color, thickness)
+
+
+def overlay_box(overlay: Overlay) -> tuple[int, int, int, int]:
+    """The (x0, y0, x1, y1) pixel box the overlay's text covers."""
+    thickness = max(2, round(overlay.scale * 2.5))
+    (w, h), base = cv2.getTextSize(overlay.text, cv2.FONT_HERSHEY_DUPLEX, overlay.scale, thickness)
+    return overlay.x, overlay.y - h, overlay.x + w, overlay.y + base
+
+
+def make_overlay_clip(
+    path: str | Path,
+    *,
+    frames: int,
+    overlays: list[Overlay],
+    cuts: list[int] = (),  # type: ignore[assignment]
+    fps: int = 30,
+    width: int = 360,
+    height: int = 640,
+    keyint: int = 60,
+    moving: bool = False,
+    crf: int = 20,
+) -> Path:
+    """Write an H.264 clip of ``frames`` frames; a new shot (new background) starts at each
+    frame in ``cuts``; ``moving`` pans the background a pixel a frame (no frame repeats)."""
+    path = Path(path)
+    starts = [0, *sorted(cuts)]
+    backgrounds = {
+        s: shot_background(height + 64, width + 64, 11 + k) for k, s in enumerate(starts)
+    }
+    time_base = 1 / Fraction(fps)
+    with av.open(str(path), "w") as container:
+        stream = _add_video_stream(container, "h264", fps, (width, height), time_base)
+        stream.codec_context.gop_size = keyint
+        stream.codec_context.options.update(_encoder_options("h264", keyint, 2, crf, "superfast"))
+        for index in range(frames):
+            shot = max(s for s in starts if s <= index)
+            offset = (index - shot) % 64 if moving else 0
+            picture = backgrounds[shot][offset : offset + height, offset : offset + width].copy()
+            for overlay in overlays:
+                if overlay.start_frame <= index <= overlay.end_frame:
+                    draw_overlay(picture, overlay)
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts, frame.time_base = index, time_base
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
