@@ -95,21 +95,16 @@ def analyze_job(
     """Analyse clips of the project file at ``project_path`` (shot cuts, on-screen text,
     suggestions for ``coder``), committing each clip as it finishes.
 
-    Returns ``{"analysed": count, "failed": [(file name, reason), ...]}``.
+    Returns ``{"analysed": clips with a step done, "suggested": suggestions made,
+    "failed": [(file name, "step: reason"), ...]}``.
     """
-    from annotators.analysis import analyze_project
+    from annotators.analysis.batch import analyze_project
     from annotators.project import Project
 
     with Project.open(project_path) as project:
         report = yield from analyze_project(project, video_ids=video_ids, force=force, coder=coder)
     return {
-        "analysed": len(getattr(report, "analysed", ())),
-        "failed": [_named(outcome) for outcome in getattr(report, "failed", ())],
+        "analysed": len({outcome.video_id for outcome in report.done}),
+        "suggested": sum(o.count for o in report.done if o.step == "suggest"),
+        "failed": [(o.path.name, f"{o.step}: {o.reason}") for o in report.failed],
     }
-
-
-def _named(outcome: Any) -> tuple[str, str]:
-    """(file name, reason) of a failed clip's outcome, whatever names the path."""
-    path = getattr(outcome, "path", None)
-    name = getattr(path, "name", None) or str(getattr(outcome, "file_name", outcome))
-    return name, str(getattr(outcome, "reason", ""))

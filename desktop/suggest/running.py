@@ -48,7 +48,11 @@ def _done(window: MainWindow, summary: dict) -> None:
     """Refresh the views; list the clips that could not be analysed."""
     window.workspace.data_changed.emit("analysis")
     window.workspace.data_changed.emit("annotations")  # new suggestions
-    window.statusBar().showMessage(f"Analysed {summary['analysed']} clip(s).", 8000)
+    window.statusBar().showMessage(
+        f"Analysed {summary['analysed']} clip(s); {summary['suggested']} new suggestion(s) "
+        "(Alt+PgDown: next suggestion).",
+        15000,
+    )
     if summary["failed"]:
         lines = "\n".join(f"• {name}: {reason}" for name, reason in summary["failed"][:20])
         window.show_error(f"Some clips could not be analysed:\n{lines}")

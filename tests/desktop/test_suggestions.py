@@ -188,3 +188,36 @@ def test_onscreen_text_is_on_the_timeline_and_found_by_the_search(qtbot, loaded)
     search.setText("bio")
     qtbot.keyClick(search, Key.Key_Return)
     qtbot.waitUntil(settled(window, 25), timeout=5000)
+
+
+def test_analyse_this_clip_runs_in_the_background_and_shows_what_it_found(
+    qtbot, window, tmp_path
+) -> None:
+    """Clip ▸ Analyse this clip: the real job (PySceneDetect, RapidOCR, the codebook's rules)
+    in a child process; its cut, on-screen text and suggestions appear when it is done."""
+    from tests.analysis_fixtures import WHITE, YELLOW, Overlay, make_overlay_clip
+
+    from .conftest import import_and_wait
+
+    (tmp_path / "media").mkdir()
+    clip = make_overlay_clip(
+        tmp_path / "media" / "march.mp4",
+        frames=90,
+        overlays=[
+            Overlay("#climatejustice", 5, 50, 30, 200, WHITE, 0.9),
+            Overlay("link in bio", 40, 85, 40, 500, YELLOW, 0.9),
+        ],
+        cuts=[45],
+    )
+    import_and_wait(qtbot, window, [clip])
+    qtbot.waitUntil(lambda: window.playback.frame_count == 90, timeout=10000)
+    window.actions_by_name["analyse_clip"].trigger()
+    assert window.job_bar.busy and window.job_bar.isVisible()  # progress and Cancel
+    qtbot.waitUntil(lambda: not window.job_bar.busy, timeout=120000)
+    qtbot.waitUntil(lambda: list(window.timeline.timeline.cuts) == [45], timeout=5000)
+    texts = [t.text.lower() for t in window.onscreen_strip.texts]
+    assert any("climatejustice" in t for t in texts) and any("bio" in t for t in texts), texts
+    assert hollow(window), "the codebook's rules suggest the hashtag and 'link in bio'"
+    with window.workspace.project.session() as session:
+        coders = {s.coder_id for s in session.exec(select(Suggestion))}
+    assert coders == {window.workspace.coder.id}  # made for me, the coder at the keyboard
