@@ -46,6 +46,12 @@ SETTINGS: dict[str, Setting] = {
             0.85,
             "Transcript words below this probability are marked uncertain (0-1)",
         ),
+        Setting(
+            "analyse_after_transcription",
+            bool,
+            False,
+            "Analyse clips (shot cuts, on-screen text, suggestions) after transcribing them",
+        ),
     )
 }
 

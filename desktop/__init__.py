@@ -5,6 +5,7 @@ Qt: once PySide6 is loaded its import hook inspects every module imported after 
 made start-up about half a second slower.
 """
 
+import annotators.analysis.views
 import annotators.codebook
 import annotators.coding
 import annotators.media

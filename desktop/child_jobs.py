@@ -149,3 +149,27 @@ def transcribe_job(
         "failed": [(outcome.path.name, outcome.reason) for outcome in report.failed],
         "skipped": [(outcome.path.name, outcome.reason) for outcome in report.skipped],
     }
+
+
+def analyze_job(
+    project_path: str,
+    video_ids: list[int] | None = None,
+    force: bool = False,
+    coder: str | None = None,
+) -> Job[dict[str, Any]]:
+    """Analyse clips of the project file at ``project_path`` (shot cuts, on-screen text,
+    suggestions for ``coder``), committing each clip as it finishes.
+
+    Returns ``{"analysed": clips with a step done, "suggested": suggestions made,
+    "failed": [(file name, "step: reason"), ...]}``.
+    """
+    from annotators.analysis.batch import analyze_project
+    from annotators.project import Project
+
+    with Project.open(project_path) as project:
+        report = yield from analyze_project(project, video_ids=video_ids, force=force, coder=coder)
+    return {
+        "analysed": len({outcome.video_id for outcome in report.done}),
+        "suggested": sum(o.count for o in report.done if o.step == "suggest"),
+        "failed": [(o.path.name, f"{o.step}: {o.reason}") for o in report.failed],
+    }

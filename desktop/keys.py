@@ -51,7 +51,17 @@ NAVIGATION: dict[tuple[int, bool], str] = {
 }
 
 # Alt+key -> action: arrow keys cannot be codebook shortcuts, so these never clash with a code.
+# (The help lists them in reverse order, so "previous" comes before "next".) The suggestion
+# and cut keys (desktop.suggest) also use keys no codebook shortcut can be.
 ALT_NAVIGATION: dict[int, str] = {
+    Key.Key_Backspace: "reject_suggestion",
+    Key.Key_Delete: "reject_suggestion",
+    Key.Key_Enter: "accept_suggestion",
+    Key.Key_Return: "accept_suggestion",
+    Key.Key_PageDown: "next_suggestion",
+    Key.Key_PageUp: "previous_suggestion",
+    Key.Key_Down: "next_cut",
+    Key.Key_Up: "previous_cut",
     Key.Key_Right: "next_annotation",
     Key.Key_Left: "previous_annotation",
 }
@@ -77,6 +87,12 @@ ACTION_HELP: dict[str, str] = {
     "delete_selection": "delete the selected annotation",
     "previous_annotation": "previous of my annotations in this clip (seek and select it)",
     "next_annotation": "next of my annotations in this clip (seek and select it)",
+    "previous_cut": "previous shot cut (seek to its first frame)",
+    "next_cut": "next shot cut (seek to its first frame)",
+    "previous_suggestion": "previous suggestion waiting for my decision (seek and select it)",
+    "next_suggestion": "next suggestion waiting for my decision (seek and select it)",
+    "accept_suggestion": "accept the selected suggestion: it becomes my own annotation",
+    "reject_suggestion": "reject the selected suggestion (kept as rejected, not shown again)",
 }
 CODE_KEY_HELP = (
     "code key (1-9, D, S, … from the codebook)",

@@ -40,6 +40,9 @@ from .playback import Playback
 from .projects import open_or_create, startup_project_path
 from .relink import MissingClipNotice
 from .review import ReviewPanel, stop_study_jobs
+from .suggest import running as analysis_running
+from .suggest.controller import SuggestionController
+from .suggest.onscreen import OnscreenFeed, OnscreenList, OnscreenStrip
 from .timeline_panel import TimelinePanel
 from .workspace import Workspace
 
@@ -72,6 +75,13 @@ class MainWindow(QMainWindow):
         self.player.add_notice(self.missing)
         self.timeline = TimelinePanel(self.workspace, self.playback)
         self.coding = CodingController(self.workspace, self.playback, self.timeline.timeline)
+        self.suggestions = SuggestionController(self.workspace, self.playback, self.timeline)
+        self.onscreen_strip = OnscreenStrip(self.timeline.timeline)
+        self.timeline.layout().insertWidget(1, self.onscreen_strip)  # under the sound strip
+        self.onscreen = OnscreenList()
+        self._onscreen_feed = OnscreenFeed(
+            self.workspace, self.playback, self.onscreen_strip, self.onscreen
+        )
         self.transcript = TranscriptPanel(self.workspace, self.playback, self.coding)
         self.codebook = CodebookPanel(self.workspace, self.coding)
         self.clip_vars = ClipVariablesPanel(self.workspace, self.coding)
@@ -89,7 +99,12 @@ class MainWindow(QMainWindow):
     def _compose(self) -> None:
         centre = QSplitter(Qt.Orientation.Horizontal)
         centre.addWidget(self.player)
-        centre.addWidget(self.transcript)
+        beside = QSplitter(Qt.Orientation.Vertical)  # the transcript over the on-screen text
+        beside.addWidget(self.transcript)
+        beside.addWidget(self.onscreen)
+        beside.setStretchFactor(0, 4)
+        beside.setStretchFactor(1, 1)
+        centre.addWidget(beside)
         centre.setStretchFactor(0, 3)
         centre.setStretchFactor(1, 2)
         centre.setSizes([500, 380])
@@ -184,6 +199,17 @@ class MainWindow(QMainWindow):
         )
         self.transcript.transcribe_requested.connect(
             lambda: transcribing.transcribe(self, current_only=True)
+        )
+        self.transcript.search.textChanged.connect(self.onscreen.filter)
+        self.transcript.search.returnPressed.connect(  # no word matches: the on-screen text
+            lambda: self.transcript.matches or self.onscreen.first_match()
+        )
+        self.suggestions.status.connect(lambda text: self.statusBar().showMessage(text, 20000))
+        self.job_bar.job_finished.connect(
+            lambda title, _result: (
+                title.startswith("Transcribe")
+                and analysis_running.after_transcription(self, title == "Transcribe clip")
+            )
         )
 
     # -- projects -----------------------------------------------------------------------
@@ -379,7 +405,7 @@ class MainWindow(QMainWindow):
             "next_annotation": lambda: self.annotations.step(1),
             "previous_annotation": lambda: self.annotations.step(-1),
         }
-        handler = handlers.get(name)
+        handler = handlers.get(name) or self.suggestions.handlers().get(name)
         if handler is None:
             return False
         handler()

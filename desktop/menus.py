@@ -121,6 +121,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
         lambda: study_actions.toggle_current_done(window.workspace, window.library.done_state),
         "Ctrl+Shift+D",
     )  # fmt: skip
+    _build_analysis_items(window, clip, actions)
     clip.addSeparator()
     actions["loop"] = _action(
         window, clip, "&Loop selected annotation", window.inspector.loop.toggle, "Ctrl+L"
@@ -180,6 +181,35 @@ def build(window: MainWindow) -> dict[str, QAction]:
         "F1",
     )
     return actions  # fmt: skip
+
+
+def _build_analysis_items(window: MainWindow, clip: QMenu, actions: dict[str, QAction]) -> None:
+    """Clip ▸ Analyse (desktop.suggest): shot cuts, on-screen text and suggestions."""
+    from .suggest import running
+
+    clip.addSeparator()
+    actions["analyse_clip"] = _action(
+        window, clip, "Analyse this c&lip (cuts, on-screen text, suggestions)",
+        lambda: running.analyse(window, current_only=True),
+    )  # fmt: skip
+    actions["analyse_all"] = _action(
+        window, clip, "Analyse all clips not analysed yet",
+        lambda: running.analyse(window, current_only=False),
+    )  # fmt: skip
+    after = _action(window, clip, "Analyse after transcription", lambda: None)
+    after.setCheckable(True)
+    after.setChecked(bool(window.settings.get(running.AFTER_TRANSCRIPTION)))
+    after.toggled.connect(lambda on: window.settings.set(running.AFTER_TRANSCRIPTION, on))
+    actions["analyse_after_transcription"] = after
+    for name, text in (
+        ("next_suggestion", "Next suggestion\tAlt+PgDown"),
+        ("accept_suggestion", "Accept suggestion\tAlt+Return"),
+        ("reject_suggestion", "Reject suggestion\tAlt+Del"),
+        ("next_cut", "Next shot cut\tAlt+Down"),
+        ("previous_cut", "Previous shot cut\tAlt+Up"),
+    ):
+        handler = window.suggestions.handlers()[name]
+        actions[name] = _action(window, clip, text, handler)
 
 
 def show_dock_of(panel: QWidget) -> None:

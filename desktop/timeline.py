@@ -4,6 +4,8 @@ The widget only draws and reports gestures; it never writes to the database. Sig
 ``seek_requested(int)`` frame, ``selected(object)`` annotation id or None,
 ``edge_moved(int, int, int)`` annotation id, new start frame, new end frame (snapped to frames,
 emitted once when the drag ends). Ctrl+wheel zooms around the pointer, wheel scrolls when zoomed.
+Shot cuts (``set_cuts``) are drawn as vertical marks and are snap points for a dragged edge;
+hollow bars are suggestions waiting for the coder's decision (:mod:`desktop.suggest`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ RULER_H = 22
 TRACK_H = 18
 EDGE_GRAB_PX = 5
 POINT_W = 4
+SNAP_PX = 6  # a dragged edge this close to a shot cut lands on it
+CUT_COLOR = QColor(110, 110, 110, 160)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Bar:
     code_id: int
     start_frame: int
     end_frame: int | None
+    hollow: bool = False  # a suggestion: outline only, until the coder accepts it
 
 
 def ruler_label(seconds: float, step: float) -> str:
@@ -78,6 +83,7 @@ class Timeline(QWidget):
         self.offset_s = 0.0  # time at the left edge of the track area
         self._drag: tuple[str, Bar] | None = None  # ("start"|"end", bar) or ("scrub", None)
         self._preview: Bar | None = None
+        self.cuts = np.zeros(0, dtype=np.int64)  # first frames of new shots, sorted
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -92,6 +98,12 @@ class Timeline(QWidget):
         self.timestamps = timestamps
         self.zoom, self.offset_s, self.selection, self.pending = 1.0, 0.0, None, []
         self.bars, self.playhead, self._preview, self._drag = [], 0, None, None
+        self.cuts = np.zeros(0, dtype=np.int64)
+        self.update()
+
+    def set_cuts(self, frames: list[int]) -> None:
+        """Show the clip's shot cuts (first frames of new shots) and snap edges to them."""
+        self.cuts = np.array(sorted(frames), dtype=np.int64)
         self.update()
 
     def set_tracks(self, tracks: list[Track]) -> None:
@@ -219,6 +231,7 @@ class Timeline(QWidget):
             painter.setClipRect(QRectF(LABEL_W, 0, self.width() - LABEL_W, self.height()))
             for bar in self.bars:
                 self._paint_bar(painter, self._preview if self._is_previewed(bar) else bar)
+            self._paint_cuts(painter)
             self._paint_pending(painter)
             self._paint_playhead(painter)
         finally:
@@ -271,6 +284,12 @@ class Timeline(QWidget):
             )
         )
         painter.setBrush(color.lighter(115) if selected else color)
+        if bar.hollow:  # outline only (dashed for an interval), a faint wash to read the track
+            style = Qt.PenStyle.SolidLine if bar.end_frame is None else Qt.PenStyle.DashLine
+            painter.setPen(QPen(color.darker(130), 2, style))
+            painter.setBrush(QColor(color.red(), color.green(), color.blue(), 40))
+            if bar.end_frame is None:
+                rect = rect.adjusted(-2, 0, 2, 0)
         painter.drawRoundedRect(rect, 3, 3)
         if selected:
             painter.setPen(QPen(self.palette().highlight().color(), 2))
@@ -292,6 +311,21 @@ class Timeline(QWidget):
                 painter.setPen(QPen(color.darker(140), 2, Qt.PenStyle.DashLine))
                 painter.setBrush(QColor(color.red(), color.green(), color.blue(), 110))
                 painter.drawRect(rect)
+
+    def _paint_cuts(self, painter: QPainter) -> None:
+        painter.setPen(QPen(CUT_COLOR, 1))
+        for frame in self.cuts:
+            if int(frame) < self.timestamps.size:
+                x = self.x_of_frame(int(frame))
+                painter.drawLine(QPointF(x, RULER_H - 8), QPointF(x, self.height()))
+
+    def snapped(self, frame: int, x: float) -> int:
+        """``frame``, or the shot cut within :data:`SNAP_PX` of pointer ``x`` (nearest wins)."""
+        if not self.cuts.size:
+            return frame
+        near = [(abs(self.x_of_frame(int(c)) - x), int(c)) for c in self.cuts]
+        distance, cut = min(near)
+        return cut if distance <= SNAP_PX and cut < self.timestamps.size else frame
 
     def _paint_playhead(self, painter: QPainter) -> None:
         if not self.timestamps.size:
@@ -374,6 +408,9 @@ class Timeline(QWidget):
         if side == "scrub":
             self.seek_requested.emit(frame)
             return
+        frame = self.snapped(frame, x)
+        if side == "end" and frame in self.cuts and frame > bar.start_frame:
+            frame -= 1  # an interval ending at a cut ends on the last frame of its shot
         start, end = bar.start_frame, bar.end_frame
         start, end = (min(frame, end), end) if side == "start" else (start, max(frame, start))
         self._preview = Bar(bar.annotation_id, bar.code_id, start, end)

@@ -40,6 +40,7 @@ class TimelinePanel(QWidget):
         self.workspace = workspace
         self.playback = playback
         self.timeline = Timeline(self)
+        self.suggested: list[Bar] = []  # hollow bars, set by desktop.suggest
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.timeline)
@@ -81,12 +82,23 @@ class TimelinePanel(QWidget):
         project = self.workspace.project
         self.timeline.set_tracks(tracks_of(active_codes(project)) if project else [])
 
+    def show_suggested(self, bars: list[Bar]) -> None:
+        """Draw ``bars`` (pending suggestions, hollow) beside my annotations."""
+        self.suggested = bars
+        self.reload_bars()
+
     def reload_bars(self) -> None:
-        """Rebuild the bars from my annotations of the current clip."""
+        """Rebuild the bars from my annotations of the current clip (suggestions that wait
+        for my decision are drawn from :attr:`suggested`; rejected ones are not drawn)."""
         ws = self.workspace
         if ws.project is None or ws.clip is None or ws.coder is None:
             self.timeline.set_bars([])
             return
         rows = clip_annotations(ws.project, ws.clip.id, ws.coder.id)
-        self.timeline.set_bars([Bar(a.id, a.code_id, a.start_frame, a.end_frame) for a in rows])
+        bars = [
+            Bar(a.id, a.code_id, a.start_frame, a.end_frame)
+            for a in rows
+            if a.source != "suggested"
+        ]
+        self.timeline.set_bars(bars + self.suggested)
         self.timeline.set_selection(ws.selection)
