@@ -73,9 +73,7 @@ class CodingController(QObject):
         self._own_versions: dict[int, dict[int | None, int]] = {}
         self.undo_label: str | None = None
         self.redo_label: str | None = None
-        timeline.edge_moved.connect(
-            lambda aid, start, end: self.update_annotation(aid, start_frame=start, end_frame=end)
-        )
+        timeline.edge_moved.connect(self._on_edge_moved)
         workspace.error.connect(lambda _message: self._update_labels())
         workspace.project_changed.connect(self._on_project)
         workspace.clip_changed.connect(self._on_clip)
@@ -248,6 +246,12 @@ class CodingController(QObject):
             return
         start, end = self.playback.frame_at(start_s), self.playback.frame_at(end_s)
         self._add(code.id, start, end if code.kind == "interval" or end > start else None)
+
+    def _on_edge_moved(self, annotation_id: int, start: int, end: int) -> None:
+        """A dragged edge: the edit names the version of the bar the coder dragged."""
+        drawn = (b.version for b in self.timeline.bars if b.annotation_id == annotation_id)
+        version = next(drawn, None)
+        self.update_annotation(annotation_id, version, start_frame=start, end_frame=end)
 
     def update_annotation(
         self, annotation_id: int, expected_version: int | None = None, **fields: Any

@@ -54,6 +54,7 @@ class Bar:
     start_frame: int
     end_frame: int | None
     hollow: bool = False  # a suggestion: outline only, until the coder accepts it
+    version: int | None = None  # the row version drawn: an edit of it names it (see coding)
 
 
 def ruler_label(seconds: float, step: float) -> str:

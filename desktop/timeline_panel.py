@@ -96,7 +96,7 @@ class TimelinePanel(QWidget):
             return
         rows = clip_annotations(ws.project, ws.clip.id, ws.coder.id)
         bars = [
-            Bar(a.id, a.code_id, a.start_frame, a.end_frame)
+            Bar(a.id, a.code_id, a.start_frame, a.end_frame, version=a.version)
             for a in rows
             if a.source != "suggested"
         ]

@@ -42,3 +42,16 @@ def test_quick_successive_edits_of_my_own_do_not_conflict(qtbot, loaded, monkeyp
         window.coding.update_annotation(row.id, shown, note=note)
     qtbot.waitUntil(lambda: annotations(window)[0].note == "third", timeout=5000)
     assert errors == []
+
+
+def test_dragging_an_edge_someone_else_moved_is_refused(qtbot, loaded, monkeypatch) -> None:
+    window = loaded
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: errors.append(text))
+    row = _one_interval(qtbot, window)
+    qtbot.waitUntil(lambda: len(window.timeline.timeline.bars) == 1, timeout=5000)
+    other = Coding(window.workspace.project.session, media_times(window.workspace.project))
+    other.update_annotation(row.id, end_frame=12)  # the bar on screen still ends at 9
+    window.timeline.timeline.edge_moved.emit(row.id, 3, 15)  # what a drag of the end emits
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert annotations(window)[0].end_frame == 12
