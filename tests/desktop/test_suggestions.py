@@ -130,6 +130,18 @@ def test_accept_makes_it_my_annotation_and_reject_hides_it(qtbot, loaded) -> Non
     assert row_of(window, uids["other"])[1].status == "pending"  # Bo's is Bo's to decide
 
 
+def test_delete_on_a_selected_suggestion_rejects_it(qtbot, loaded) -> None:
+    window = loaded
+    uids = seed(window)
+    qtbot.waitUntil(lambda: len(hollow(window)) == 2, timeout=5000)
+    press(qtbot, window, Key.Key_PageDown, Alt)
+    qtbot.waitUntil(settled(window, 8), timeout=5000)
+    press(qtbot, window, Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(hollow(window)) == 1, timeout=10000)
+    annotation, suggestion = row_of(window, uids["donate"])  # kept, with its origin
+    assert suggestion.status == "rejected" and annotation.source == "suggested"
+
+
 def test_cut_marks_next_cut_key_and_edges_snap_to_a_cut(qtbot, loaded) -> None:
     window = loaded
     seed(window)
