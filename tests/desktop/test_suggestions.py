@@ -233,3 +233,19 @@ def test_analyse_this_clip_runs_in_the_background_and_shows_what_it_found(
     with window.workspace.project.session() as session:
         coders = {s.coder_id for s in session.exec(select(Suggestion))}
     assert coders == {window.workspace.coder.id}  # made for me, the coder at the keyboard
+
+
+def test_the_option_analyses_a_clip_once_it_is_transcribed(qtbot, loaded) -> None:
+    window = loaded
+    option = window.actions_by_name["analyse_after_transcription"]
+    option.trigger()
+    assert window.settings.get("analyse_after_transcription") is True
+    window.job_bar.job_finished.emit("Transcribe clip", {})  # as a finished transcription does
+    assert window.job_bar.busy and window.job_bar.runner.title == "Analyse clip"
+    qtbot.waitUntil(lambda: not window.job_bar.busy, timeout=120000)
+    with window.workspace.project.session() as session:
+        steps = {
+            a.step for a in session.exec(select(Analysis)) if a.video_id == window.workspace.clip.id
+        }
+    assert steps == {"ocr", "shots"}
+    assert window.onscreen.title.text().startswith("On screen (")  # analysed, shown at once
