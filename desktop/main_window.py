@@ -401,7 +401,11 @@ class MainWindow(QMainWindow):
             "next_clip": lambda: self.move_clip(1),
             "end_interval": self.coding.end_interval,
             "cancel_interval": self.coding.cancel_interval,
-            "delete_selection": self.coding.delete_selected,
+            "delete_selection": lambda: (
+                self.suggestions.decide(False)  # a suggestion is rejected, never just deleted
+                if self.suggestions.owns_selection()
+                else self.coding.delete_selected()
+            ),
             "next_annotation": lambda: self.annotations.step(1),
             "previous_annotation": lambda: self.annotations.step(-1),
         }

@@ -96,6 +96,11 @@ class SuggestionController(QObject):
                 return found
         return None
 
+    def owns_selection(self) -> bool:
+        """True when the selected annotation is a pending suggestion (Delete rejects it, so
+        its origin is kept and it is not suggested again)."""
+        return any(s.annotation_id == self.workspace.selection for s in self.pending)
+
     # -- keys ---------------------------------------------------------------------------
     def step(self, direction: int) -> None:
         """Seek to and select the next (``1``) or previous (``-1``) pending suggestion from

@@ -130,6 +130,18 @@ def test_accept_makes_it_my_annotation_and_reject_hides_it(qtbot, loaded) -> Non
     assert row_of(window, uids["other"])[1].status == "pending"  # Bo's is Bo's to decide
 
 
+def test_delete_on_a_selected_suggestion_rejects_it(qtbot, loaded) -> None:
+    window = loaded
+    uids = seed(window)
+    qtbot.waitUntil(lambda: len(hollow(window)) == 2, timeout=5000)
+    press(qtbot, window, Key.Key_PageDown, Alt)
+    qtbot.waitUntil(settled(window, 8), timeout=5000)
+    press(qtbot, window, Key.Key_Delete)
+    qtbot.waitUntil(lambda: len(hollow(window)) == 1, timeout=10000)
+    annotation, suggestion = row_of(window, uids["donate"])  # kept, with its origin
+    assert suggestion.status == "rejected" and annotation.source == "suggested"
+
+
 def test_cut_marks_next_cut_key_and_edges_snap_to_a_cut(qtbot, loaded) -> None:
     window = loaded
     seed(window)
@@ -221,3 +233,19 @@ def test_analyse_this_clip_runs_in_the_background_and_shows_what_it_found(
     with window.workspace.project.session() as session:
         coders = {s.coder_id for s in session.exec(select(Suggestion))}
     assert coders == {window.workspace.coder.id}  # made for me, the coder at the keyboard
+
+
+def test_the_option_analyses_a_clip_once_it_is_transcribed(qtbot, loaded) -> None:
+    window = loaded
+    option = window.actions_by_name["analyse_after_transcription"]
+    option.trigger()
+    assert window.settings.get("analyse_after_transcription") is True
+    window.job_bar.job_finished.emit("Transcribe clip", {})  # as a finished transcription does
+    assert window.job_bar.busy and window.job_bar.runner.title == "Analyse clip"
+    qtbot.waitUntil(lambda: not window.job_bar.busy, timeout=120000)
+    with window.workspace.project.session() as session:
+        steps = {
+            a.step for a in session.exec(select(Analysis)) if a.video_id == window.workspace.clip.id
+        }
+    assert steps == {"ocr", "shots"}
+    assert window.onscreen.title.text().startswith("On screen (")  # analysed, shown at once
