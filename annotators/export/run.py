@@ -31,6 +31,8 @@ TABLE_FORMATS: tuple[str, ...] = ("csv-long", "csv-wide")
 EXCHANGE_FORMATS: tuple[str, ...] = (
     "eaf", "qdpx", "qdc", "boris-tsv", "boris-aggregated", "sav", "dta", "textgrid",
 )  # fmt: skip
+# exchange formats whose export is always one file (the others may also fill a folder)
+ONE_FILE_FORMATS: tuple[str, ...] = ("qdpx", "qdc")
 FORMATS: tuple[str, ...] = (
     *TABLE_FORMATS, *TRANSCRIPT_FORMATS, ONSCREEN_FORMAT, *EXCHANGE_FORMATS
 )  # fmt: skip
@@ -52,6 +54,8 @@ def check_export_target(project: Project, fmt: str, out: Path | str) -> OutputGu
         check_target(dictionary_path(out), guard)
     elif fmt == ONSCREEN_FORMAT:  # one CSV file
         check_target(out, guard)
+    elif fmt in ONE_FILE_FORMATS and (out.is_dir() or not out.suffix):
+        raise ExportError(f"{out}: a .{fmt} export is one file; give a name ending in .{fmt}")
     elif fmt in EXCHANGE_FORMATS:
         if out.suffix:  # a file name (else a folder of one file per clip)
             check_target(out, guard)

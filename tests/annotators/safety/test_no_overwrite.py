@@ -30,6 +30,11 @@ WRITERS: dict[str, Argv] = {
     "export": lambda p, v, t: ["export", str(p), "-f", "csv-long", "-o", str(t)],
     "export csv-wide": lambda p, v, t: ["export", str(p), "-f", "csv-wide", "-o", str(t)],
     "export txt": lambda p, v, t: ["export", str(p), "-f", "txt", "-o", str(t)],
+    # the other export formats ("export csv <fmt>" counts as the export command)
+    **{
+        f"export csv {fmt}": (lambda p, v, t, fmt=fmt: ["export", str(p), "-f", fmt, "-o", str(t)])
+        for fmt in ("onscreen-text", "eaf", "qdpx", "sav", "dta", "textgrid", "boris-aggregated")
+    },
     "frame": lambda p, v, t: ["frame", str(v), "0", "-o", str(t)],
     "transcribe-file": lambda p, v, t: ["transcribe-file", str(v), "-o", str(t)],
     "codebook export": lambda p, v, t: ["codebook", "export", str(p), "-o", str(t), "--force"],
@@ -37,9 +42,14 @@ WRITERS: dict[str, Argv] = {
     "reliability": lambda p, v, t: ["reliability", str(p), "-f", "json", "-o", str(t)],
     "pack": lambda p, v, t: ["pack", str(p), "--coder", "ana", "-o", str(t)],
 }
+# commands for which a folder is a valid target (they write new files into it)
+FOLDER_TARGETS = {
+    "export txt", "init", "pack",
+    *(f"export csv {fmt}" for fmt in ("eaf", "sav", "dta", "textgrid", "boris-aggregated")),
+}  # fmt: skip
 # commands that write only into the project database (or nothing)
 NON_WRITERS = {
-    "info", "import", "videos", "relink", "metadata", "transcribe", "language",
+    "info", "import", "videos", "relink", "metadata", "transcribe", "language", "analyze",
     "sample", "assign", "done", "my-clips", "blind", "merge",
     "codebook validate", "codebook show", "codebook import", "annotations import",
     "exchange import",
@@ -118,7 +128,7 @@ def test_writer_refuses_protected_and_special_targets(
     targets = _targets(project, video, tmp_path)
     assert targets["wal"].exists() and targets["shm"].exists()
     for what, target in targets.items():
-        if what == "folder" and command in ("export txt", "init", "pack"):
+        if what == "folder" and command in FOLDER_TARGETS:
             continue  # a folder: transcripts go into it; init and pack make FOLDER.storyframe
         # live database files: their bytes may change, their kind may not
         before = None if what in ("wal", "shm") else _fingerprint(target)
