@@ -40,6 +40,7 @@ from annotators.transcribe.storage import (
     current_transcript,
     transcript_segments,
     transcript_words,
+    translation_of,
 )
 
 from .workers import _Relay
@@ -177,17 +178,19 @@ class TranscriptView:
     segments: list[Segment]
     words: list[Word]
     corrections: dict[int, str]
+    has_translation: bool = False  # the clip also has an English translation version
 
 
-def transcript_view(project: Project, video_id: int) -> TranscriptView:
-    """The current transcript of ``video_id`` with its words and word corrections."""
+def transcript_view(project: Project, video_id: int, translation: bool = False) -> TranscriptView:
+    """The current transcript of ``video_id`` (or, with ``translation``, its newest English
+    translation) with its words and word corrections."""
     with project.session() as session:
-        transcript = current_transcript(session, video_id)
+        translated = translation_of(session, video_id)
+        transcript = translated if translation else current_transcript(session, video_id)
         if transcript is None:
-            return TranscriptView(None, [], [], {})
+            return TranscriptView(None, [], [], {}, translated is not None)
         words = transcript_words(session, transcript.id)
         query = select(WordCorrection).join(Word).where(Word.transcript_id == transcript.id)
         corrections = {row.word_id: row.text for row in session.exec(query)}
-        return TranscriptView(
-            transcript, transcript_segments(session, transcript.id), words, corrections
-        )
+        segments = transcript_segments(session, transcript.id)
+        return TranscriptView(transcript, segments, words, corrections, translated is not None)

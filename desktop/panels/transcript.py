@@ -19,6 +19,7 @@ from html import escape
 from PySide6.QtCore import QElapsedTimer, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QInputDialog,
@@ -187,8 +188,17 @@ class TranscriptPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.transcribe_button)
+        self.translation = QCheckBox("English translation")
+        self.translation.setToolTip(
+            "Show the clip's English translation (Clip ▸ Translate this clip into English), a "
+            "separate version; coding and exports keep using the transcript in the clip's language"
+        )
+        self.translation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.translation.hide()
+        self.translation.toggled.connect(lambda _on: self.reload())
         header = QHBoxLayout()
         header.addWidget(self.info, 1)
+        header.addWidget(self.translation, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.threshold, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
@@ -215,7 +225,12 @@ class TranscriptPanel(QWidget):
         if ws.project is None or ws.clip is None:
             self.view = TranscriptView(None, [], [], {})
         else:
-            self.view = transcript_view(ws.project, ws.clip.id)
+            translated = self.translation.isChecked()
+            self.view = transcript_view(ws.project, ws.clip.id, translation=translated)
+            if translated and not self.view.has_translation:  # a clip without one
+                self.translation.setChecked(False)  # shows its transcript (toggled reloads)
+                return
+        self.translation.setVisible(self.view.has_translation)
         self.text.render(self.view)
         self._show_info()
         self.current = None
@@ -290,6 +305,11 @@ class TranscriptPanel(QWidget):
                 f"{len(words)} words · {model} · {transcript.language or '?'} · {low} "
                 f"word{'s' * (low != 1)} below {limit:.2f} (underlined in orange)"
             )
+            if (transcript.settings or {}).get("task") == "translate":
+                text = (
+                    f"<b>English translation</b> (Whisper's translate task, from "
+                    f"{transcript.language or '?'}) · {text}"
+                )
             warning = (transcript.settings or {}).get("language_warning")
             if warning:
                 text = (

@@ -44,3 +44,18 @@ def test_english_only_transcript_of_other_speech_is_flagged(qtbot, window, tmp_p
     window.workspace.data_changed.emit("transcripts")
     qtbot.waitUntil(lambda: "probably not English" in window.transcript.info.text(), timeout=5000)
     assert "Clip ▸ Spoken language" in window.transcript.info.text()
+
+
+def test_a_translation_can_be_read_beside_the_transcript(qtbot, window, tmp_path) -> None:
+    import_and_wait(qtbot, window, [spanish_clip(tmp_path)])
+    qtbot.waitUntil(lambda: window.workspace.clip is not None, timeout=10000)
+    project = window.workspace.project
+    run_job(transcribe_project(project, load_engine("faster-whisper", "base"), language="es"))
+    run_job(transcribe_project(project, load_engine("faster-whisper", "base"), translate=True))
+    window.workspace.data_changed.emit("transcripts")
+    panel = window.transcript
+    qtbot.waitUntil(lambda: panel.translation.isVisibleTo(panel), timeout=5000)
+    assert "Me llamo" in panel.text.toPlainText()  # coding stays on the Spanish transcript
+    panel.translation.setChecked(True)
+    qtbot.waitUntil(lambda: "English translation" in panel.info.text(), timeout=5000)
+    assert "my brother" in panel.text.toPlainText().lower()
