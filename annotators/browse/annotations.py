@@ -91,7 +91,8 @@ def _joined(query: Select[Any]) -> Select[Any]:
 
 
 def _filtered(query: Select[Any], wanted: AnnotationQuery) -> Select[Any]:
-    conditions = []
+    # a suggestion is not a coder's work until accepted: the suggestion keys review those
+    conditions = [A.source != "suggested"]
     if wanted.video_id is not None:
         conditions.append(A.video_id == wanted.video_id)
     if wanted.code_id is not None:
@@ -103,7 +104,7 @@ def _filtered(query: Select[Any], wanted: AnnotationQuery) -> Select[Any]:
     text = wanted.text.strip()
     if text:
         conditions.append(or_(*(c.icontains(text, autoescape=True) for c in _TEXT_COLUMNS)))
-    return query.where(and_(*conditions)) if conditions else query
+    return query.where(and_(*conditions))
 
 
 def count_annotations(project: Project, wanted: AnnotationQuery) -> int:
@@ -145,7 +146,7 @@ def neighbour_annotation(
         where, order = here < at, (A.start_frame.desc(), A.id.desc())
     # "+ 0" keeps SQLite on the video index (the coder index covers far more rows)
     query = _joined(select(*_FIELDS)).where(
-        A.video_id == video_id, A.coder_id + 0 == coder_id, where
+        A.video_id == video_id, A.coder_id + 0 == coder_id, A.source != "suggested", where
     )
     with project.session() as session:
         row = session.execute(query.order_by(*order).limit(1)).first()

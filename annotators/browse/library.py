@@ -50,14 +50,15 @@ def _row(video: Video, state: tuple[str, str | None], counts: dict[int, int] | N
 
 
 def annotation_counts(project: Project, coder_id: int) -> dict[int, int]:
-    """How many annotations ``coder_id`` made in each video that has any, by video id.
+    """How many annotations ``coder_id`` made in each video that has any, by video id
+    (suggestions they have not accepted are not theirs yet).
 
     One grouped query (its time is spent in SQLite, so other threads keep running)."""
     with project.session() as session:
         return dict(
             session.exec(
                 select(Annotation.video_id, func.count(Annotation.id))
-                .where(Annotation.coder_id == coder_id)
+                .where(Annotation.coder_id == coder_id, Annotation.source != "suggested")
                 .group_by(Annotation.video_id)
             ).all()
         )

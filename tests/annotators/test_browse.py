@@ -98,3 +98,17 @@ def test_neighbours_step_through_the_coders_annotations_of_one_clip(project: Pro
     assert step(10, 1) == 1  # nothing selected: those at the playhead are not "next"
     assert step(40, -1, 1) == 3 and step(10, -1, 3) == 2 and step(10, -1, 2) is None
     assert step(99, -1) == 1
+
+
+def test_pending_suggestions_are_not_a_coders_annotations_yet(project: Project) -> None:
+    ana = project.coder("ana").id
+    with project.session() as session:
+        donate = session.exec(select(Code).where(Code.key == "cta_donate")).one().id
+    coding = Coding(project.session, times=lambda video: [i / FPS for i in range(100)])
+    coding.bulk_create_annotations(
+        [{"video_id": 1, "code_id": donate, "coder_id": ana, "start_frame": 60}],
+        source="suggested",
+    )
+    assert [r.mine for r in library_rows(project, ana)] == [3, 1]  # as before the suggestion
+    assert count_annotations(project, AnnotationQuery(video_id=1)) == 4
+    assert neighbour_annotation(project, 1, ana, 45, 1) is None  # nothing of hers after 40
