@@ -40,6 +40,7 @@ from annotators.transcribe.storage import (
     current_transcript,
     transcript_segments,
     transcript_words,
+    translation_of,
 )
 
 from .workers import _Relay
@@ -177,17 +178,28 @@ class TranscriptView:
     segments: list[Segment]
     words: list[Word]
     corrections: dict[int, str]
+    translation: TranscriptView | None = None  # the newest English translation, if any
 
 
 def transcript_view(project: Project, video_id: int) -> TranscriptView:
-    """The current transcript of ``video_id`` with its words and word corrections."""
+    """The current transcript of ``video_id`` with its words and word corrections, and its
+    newest English translation (Clip ▸ Translate), which never replaces it."""
     with project.session() as session:
         transcript = current_transcript(session, video_id)
         if transcript is None:
             return TranscriptView(None, [], [], {})
-        words = transcript_words(session, transcript.id)
-        query = select(WordCorrection).join(Word).where(Word.transcript_id == transcript.id)
-        corrections = {row.word_id: row.text for row in session.exec(query)}
+        translation = translation_of(session, video_id)
         return TranscriptView(
-            transcript, transcript_segments(session, transcript.id), words, corrections
-        )
+            *_version(session, transcript),
+            translation=None if translation is None else TranscriptView(
+                *_version(session, translation)
+            ),
+        )  # fmt: skip
+
+
+def _version(session: Any, transcript: Transcript) -> tuple:  # type: ignore[type-arg]
+    """(transcript, segments, words, corrections) of one transcript version."""
+    words = transcript_words(session, transcript.id)
+    query = select(WordCorrection).join(Word).where(Word.transcript_id == transcript.id)
+    corrections = {row.word_id: row.text for row in session.exec(query)}
+    return transcript, transcript_segments(session, transcript.id), words, corrections

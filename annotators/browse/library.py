@@ -26,24 +26,29 @@ class ClipRow:
     transcript: str  # "", "ok" or "no_speech"
     mine: int | None  # None: not counted (yet)
     missing: Path | None = None  # where the file should be, when it is not there
+    language: str | None = None  # the current transcript's language (Whisper code), if any
 
 
 def library_rows(project: Project, coder_id: int | None) -> list[ClipRow]:
     """Every video of ``project`` in import order, with its current transcript's status and
-    the number of annotations ``coder_id`` made in it (``mine`` None when ``coder_id`` is None:
-    counting a million annotations takes a while, see :func:`annotation_counts`). Files are
-    not checked (``missing`` None)."""
+    language and the number of annotations ``coder_id`` made in it (``mine`` None when
+    ``coder_id`` is None: counting a million annotations takes a while, see
+    :func:`annotation_counts`). Files are not checked (``missing`` None)."""
     with project.session() as session:
         videos = list(session.exec(select(Video).order_by(Video.id)))
-        states = dict(
-            session.exec(
-                select(Transcript.video_id, Transcript.status).where(Transcript.is_current)
-            ).all()
+        current = select(Transcript.video_id, Transcript.status, Transcript.language).where(
+            Transcript.is_current
         )
-    if coder_id is None:
-        return [ClipRow(v, states.get(v.id, ""), None) for v in videos]
-    counts = annotation_counts(project, coder_id)
-    return [ClipRow(v, states.get(v.id, ""), counts.get(v.id, 0)) for v in videos]
+        states = {
+            video_id: (status, language) for video_id, status, language in session.exec(current)
+        }
+    counts = None if coder_id is None else annotation_counts(project, coder_id)
+    rows = []
+    for v in videos:
+        status, language = states.get(v.id, ("", None))
+        mine = None if counts is None else counts.get(v.id, 0)
+        rows.append(ClipRow(v, status, mine, language=language))
+    return rows
 
 
 def annotation_counts(project: Project, coder_id: int) -> dict[int, int]:

@@ -53,8 +53,12 @@ from ..workspace import Workspace
 COLUMNS = ("Clip", "Length", "Text", "Mine", "Done")
 DONE = COLUMNS.index("Done")
 DONE_TEXT = {None: "", False: "○", True: "✓"}
-# widest text each fixed column shows (measuring 5,000 rows' contents would stall the UI)
-SAMPLE_TEXT = ("", "00:00.0 ", "silent ", "Mine 999", "✓✓")
+# widest text each fixed column shows (measuring 5,000 rows' contents would stall the UI);
+# a column is as wide as this or its header, whichever is wider, plus PADDING: every pixel
+# more goes to the clip names, which are what a coder reads (at 1366x768 they were cut to
+# "cli…mp4" when the fixed columns took generous samples)
+SAMPLE_TEXT = ("", "00:00.0", "silent", "999", "✓")
+PADDING = 12
 Index = QModelIndex | QPersistentModelIndex
 
 __all__ = ["ClipRow", "LibraryModel", "LibraryPanel"]
@@ -69,6 +73,18 @@ def done_marks(project: Project, coder: str) -> dict[int, bool]:
 
 
 TRANSCRIPT_TEXT = {"": "–", "ok": "yes", "no_speech": "silent"}
+
+
+def transcript_text(row: ClipRow) -> str:
+    """The Text column: the transcript's language (``es``), ``silent``, or ``–`` when the clip
+    is not transcribed (``– fr`` when a coder set its language, to be transcribed in)."""
+    if row.transcript == "ok" and row.language:
+        return row.language
+    if not row.transcript and row.video.language:
+        return f"– {row.video.language}"
+    return TRANSCRIPT_TEXT.get(row.transcript, row.transcript)
+
+
 MISSING_COLOUR = QColor("#d9822b")  # warning orange, readable on light and dark rows
 
 
@@ -150,7 +166,7 @@ class LibraryModel(QAbstractTableModel):
         return (
             lambda row: row.video.file_name.lower(),
             lambda row: row.video.duration_s,
-            lambda row: row.transcript,
+            transcript_text,
             lambda row: counts.get(row.video.id, 0 if self.counts is not None else -1),
             lambda row: int(self.done.get(row.video.id, -1)),
         )[column]
@@ -199,7 +215,7 @@ class LibraryModel(QAbstractTableModel):
             return (
                 row.video.file_name,
                 timecode(row.video.duration_s)[3:-2],  # mm:ss.s
-                TRANSCRIPT_TEXT.get(row.transcript, row.transcript),
+                transcript_text(row),
                 _count_text(self.mine(row.video.id)),
                 DONE_TEXT[self.done.get(row.video.id)],
             )[column]
@@ -212,7 +228,8 @@ class LibraryModel(QAbstractTableModel):
                 return missing
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3, DONE):
             return (
-                "Transcript: yes, silent (no speech found) or – (not transcribed)",
+                "Transcript: its language (en, es, …), silent (no speech found) or – (not "
+                "transcribed; – fr: to be transcribed in the language set for it)",
                 "Annotations you made in this clip",
                 "✓ you marked this clip done, ○ assigned to you, still to do",
             )[column - 2]
@@ -298,10 +315,13 @@ class LibraryPanel(QWidget):
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        metrics = table.fontMetrics()
+        metrics, heading = table.fontMetrics(), header.fontMetrics()
         for column in range(1, len(COLUMNS)):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal, 0))
+            width = max(metrics.horizontalAdvance(SAMPLE_TEXT[column]),
+                        heading.horizontalAdvance(title))  # fmt: skip
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, metrics.horizontalAdvance(SAMPLE_TEXT[column]) + 16)
+            header.resizeSection(column, width + PADDING)
         table.selectionModel().currentRowChanged.connect(self._on_row)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)

@@ -7,7 +7,10 @@
 - a clip without an audio track says so; while this clip transcribes, a busy bar counts the
   seconds;
 - right-click a word to correct it; select words and right-click to code their span;
-- the search box highlights matches and Enter jumps to the next one.
+- the search box highlights matches and Enter jumps to the next one;
+- a clip translated into English (Clip ▸ Translate) gets an "English translation" switch:
+  the translation is shown, clearly labelled, instead of the transcript until switched back
+  (read-only: corrections and coding from the text work on the original).
 """
 
 from __future__ import annotations
@@ -168,6 +171,14 @@ class TranscriptPanel(QWidget):
         self.transcribe_button = QPushButton("Transcribe this clip")
         self.transcribe_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.transcribe_button.clicked.connect(self.transcribe_requested)
+        self.english = QPushButton("English translation", checkable=True)
+        self.english.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.english.setToolTip(
+            "Read the machine translation into English instead of the transcript "
+            "(the transcript stays the one you code against)"
+        )
+        self.english.hide()
+        self.english.toggled.connect(lambda _on: self._render())
         self.threshold = QDoubleSpinBox(decimals=2, minimum=0.05, maximum=0.99, singleStep=0.05)
         self.threshold.setPrefix("below ")
         self.threshold.setValue(LOW_CONFIDENCE)
@@ -186,6 +197,7 @@ class TranscriptPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.transcribe_button)
+        top.addWidget(self.english)
         header = QHBoxLayout()
         header.addWidget(self.info, 1)
         header.addWidget(self.threshold, 0, Qt.AlignmentFlag.AlignTop)
@@ -215,7 +227,20 @@ class TranscriptPanel(QWidget):
             self.view = TranscriptView(None, [], [], {})
         else:
             self.view = transcript_view(ws.project, ws.clip.id)
-        self.text.render(self.view)
+        self._render()
+
+    @property
+    def showing_translation(self) -> bool:
+        """True when the English translation is on screen instead of the transcript."""
+        return self.english.isChecked() and self.view.translation is not None
+
+    def show_translation(self, on: bool = True) -> None:
+        """Show the English translation (when the clip has one) or the transcript."""
+        self.english.setChecked(on)
+
+    def _render(self) -> None:
+        self.english.setVisible(self.view.translation is not None)
+        self.text.render(self.view.translation if self.showing_translation else self.view)
         self._show_info()
         self.current = None
         self._on_search(self.search.text())
@@ -268,6 +293,8 @@ class TranscriptPanel(QWidget):
             self.info.setText("No transcript yet.")
         elif transcript.status == "no_speech":
             self.info.setText("No speech found in this clip (music or silence).")
+        elif self.showing_translation:
+            self.info.setText(self._translation_info(self.view.translation))
         else:
             words = self.view.words
             limit = self.text.low_confidence
@@ -287,6 +314,13 @@ class TranscriptPanel(QWidget):
             self.info.setText(text)
         has_audio = clip is not None and clip.has_audio
         self.transcribe_button.setVisible(transcript is None and has_audio)
+
+    @staticmethod
+    def _translation_info(view: TranscriptView) -> str:
+        model = view.transcript.model.rstrip("/").split("/")[-1].split(" (")[0]
+        source = view.transcript.language or "?"
+        return (f"<b>English translation</b> ({source} → en, machine: Whisper {model}). "
+                "Read only: switch back to correct words or code from the text.")  # fmt: skip
 
     def _on_anchor(self, url: QUrl) -> None:
         index = int(url.toString().removeprefix("w:"))
@@ -326,6 +360,8 @@ class TranscriptPanel(QWidget):
         self.playback.seek_time(self.text.words[target].start_s)
 
     def _context_menu(self, point: QPoint) -> None:
+        if self.showing_translation:  # its words are not the ones coded and corrected
+            return
         menu = QMenu(self)
         selected = self.text.selected_words()
         if selected:

@@ -1,0 +1,99 @@
+"""Defects found using the merged app as coders and a lead would (a study of eight clips,
+two coder files, merge, reliability, review, transcription in other languages, 1366x768)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotators.jobs import run_job
+from annotators.project import Project
+from annotators.study import assign
+from annotators.transcribe import transcribe_project
+from annotators.transcribe.clip_language import set_clip_language
+from tests.annotators.transcribe.languages import clip
+
+LAPTOP = (1366, 768)
+TYPICAL_NAME = "climate_march.mp4"  # a short study clip name; real ones are often longer
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with a Spanish clip, transcribed (multilingual model) and translated."""
+    folder = tmp_path_factory.mktemp("translated")
+    shutil.copy(clip("es"), folder / "historia.mp4")
+    path = folder / "study.storyframe"
+    with Project.create(path) as project:
+        run_job(project.import_media([folder / "historia.mp4"]))
+        run_job(transcribe_project(project))
+        run_job(transcribe_project(project, force=True, translate=True))
+    return path
+
+
+@pytest.fixture
+def translated_window(qtbot, settings, translated: Path) -> Iterator:  # type: ignore[no-untyped-def]
+    from desktop.app import make_application
+    from desktop.main_window import MainWindow
+
+    make_application([])
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_project(translated)
+    qtbot.waitUntil(lambda: win.workspace.clip is not None, timeout=10000)
+    qtbot.waitUntil(lambda: win.transcript.view.transcript is not None, timeout=10000)
+    yield win
+    win.close()
+
+
+def test_clip_names_stay_readable_in_a_coders_library_at_1366x768(qtbot, loaded) -> None:  # type: ignore[no-untyped-def]
+    """With the Done column shown, the fixed columns left the clip names 65 px ("cli…mp4")."""
+    loaded.resize(*LAPTOP)
+    project = loaded.workspace.project
+    assign(project, "Ana", [video.id for video in project.videos()])
+    loaded.workspace.data_changed.emit("assignments")
+    table = loaded.library.table
+    qtbot.waitUntil(lambda: not table.isColumnHidden(4), timeout=5000)
+    name_width = table.fontMetrics().horizontalAdvance(TYPICAL_NAME)
+    assert table.columnWidth(0) >= name_width
+    header = table.horizontalHeader()
+    for column in range(1, 5):  # and the narrowed headers are not cut either
+        title = loaded.library.model.headerData(column, header.orientation(), 0)
+        assert header.sectionSize(column) > header.fontMetrics().horizontalAdvance(title)
+
+
+def test_the_library_shows_each_clips_language(qtbot, translated_window) -> None:  # type: ignore[no-untyped-def]
+    window = translated_window
+    library = window.library
+    qtbot.waitUntil(lambda: library.model.rowCount() == 1, timeout=5000)
+    text = library.model.index(0, 2).data()
+    assert text == "es"  # the transcript's language, not just "yes"
+
+
+def test_a_set_language_shows_before_the_clip_is_transcribed(qtbot, loaded) -> None:  # type: ignore[no-untyped-def]
+    project = loaded.workspace.project
+    video = loaded.workspace.clip
+    assert loaded.library.model.index(0, 2).data() == "–"
+    set_clip_language(project, [video.id], "fr")
+    loaded.workspace.data_changed.emit("videos")
+    row = loaded.library.model.position(video.id)
+    qtbot.waitUntil(lambda: loaded.library.model.index(row, 2).data() == "– fr", timeout=5000)
+
+
+def test_a_translated_clip_can_be_read_in_english(qtbot, translated_window) -> None:  # type: ignore[no-untyped-def]
+    """Clip ▸ Translate stored a translation the app never showed: coders could not read it."""
+    panel = translated_window.transcript
+    spanish = panel.document().toPlainText()
+    assert panel.english.isVisible() and not panel.showing_translation
+    panel.english.click()
+    assert panel.showing_translation
+    english = panel.document().toPlainText()
+    assert english != spanish
+    words = {word.strip(".,").lower() for word in english.split()}
+    assert words & {"my", "name", "brother", "doctors", "hospital", "please", "friends"}
+    assert "English translation" in panel.info.text() and "es → en" in panel.info.text()
+    panel.english.click()  # back to the transcript the coder codes against
+    assert panel.document().toPlainText() == spanish
