@@ -97,3 +97,12 @@ def test_a_translated_clip_can_be_read_in_english(qtbot, translated_window) -> N
     assert "English translation" in panel.info.text() and "es → en" in panel.info.text()
     panel.english.click()  # back to the transcript the coder codes against
     assert panel.document().toPlainText() == spanish
+
+
+def test_the_job_bar_counts_one_clip_in_the_singular_and_says_translate(loaded) -> None:  # type: ignore[no-untyped-def]
+    """The job bar read "Translate clip: 1 clips to transcribe"."""
+    project, video = loaded.workspace.project, loaded.workspace.clip
+    first = next(transcribe_project(project, video_ids=[video.id], force=True))
+    assert first.message == "1 clip to transcribe"
+    first = next(transcribe_project(project, video_ids=[video.id], force=True, translate=True))
+    assert first.message.endswith("clips to translate")  # none: no transcript in another language
