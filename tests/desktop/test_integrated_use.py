@@ -15,6 +15,7 @@ from annotators.study import assign
 from annotators.transcribe import transcribe_project
 from annotators.transcribe.clip_language import set_clip_language
 from tests.annotators.transcribe.languages import clip
+from tests.desktop.study_project import build_study_project
 
 LAPTOP = (1366, 768)
 TYPICAL_NAME = "climate_march.mp4"  # a short study clip name; real ones are often longer
@@ -106,3 +107,28 @@ def test_the_job_bar_counts_one_clip_in_the_singular_and_says_translate(loaded) 
     assert first.message == "1 clip to transcribe"
     first = next(transcribe_project(project, video_ids=[video.id], force=True, translate=True))
     assert first.message.endswith("clips to translate")  # none: no transcript in another language
+
+
+def test_review_values_are_not_cut_beside_long_variable_names(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """At 1366x768 the review's values table showed "Environm…": the row headers (variable
+    names) took their full width and the three value columns shared what was left."""
+    from desktop.review.review_data import clip_review
+    from desktop.review.values_table import ValuesTable
+
+    study = build_study_project(tmp_path / "study")
+    with Project.open(study.path) as project:
+        disputed = next(v for v in project.videos() if v.file_name == study.disputed_clip)
+        review = clip_review(project, disputed.id)
+    table = ValuesTable()
+    qtbot.addWidget(table)
+    table.resize(470, 200)  # its width in the review view on a 1366x768 screen
+    table.show()
+    table.show_review(review, {"primary_cause"})
+    qtbot.wait(50)  # the header lays the columns out
+    metrics = table.fontMetrics()
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount()):
+            text = table.item(row, column).text()
+            assert table.columnWidth(column) >= metrics.horizontalAdvance(text) + 8, text
+    label = table.verticalHeaderItem(0)
+    assert label.toolTip() == label.text()  # an elided variable name can still be read
