@@ -175,7 +175,7 @@ class TranscriptPanel(QWidget):
         self.english.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.english.setToolTip(
             "Read the machine translation into English instead of the transcript "
-            "(the transcript stays the one you code against)"
+            "(the transcript stays the one you code against and correct)"
         )
         self.english.hide()
         self.english.toggled.connect(lambda _on: self._render())
@@ -319,8 +319,9 @@ class TranscriptPanel(QWidget):
     def _translation_info(view: TranscriptView) -> str:
         model = view.transcript.model.rstrip("/").split("/")[-1].split(" (")[0]
         source = view.transcript.language or "?"
-        return (f"<b>English translation</b> ({source} → en, machine: Whisper {model}). "
-                "Read only: switch back to correct words or code from the text.")  # fmt: skip
+        # short: the header shares its row with the threshold box (the button's tooltip says
+        # the rest)
+        return f"<b>English translation</b> ({source} → en, Whisper {model}) · read only"
 
     def _on_anchor(self, url: QUrl) -> None:
         index = int(url.toString().removeprefix("w:"))
