@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from . import exporting, study_actions, transcribing
@@ -237,10 +237,12 @@ def refresh_languages(window: MainWindow) -> None:
     codes = [*study, *(c for c in COMMON_LANGUAGES if c not in study)]
     choices = [(None, "Detect from the speech")]
     choices += [(c, f"{COMMON_LANGUAGES.get(c, c)} ({c})") for c in codes]
+    group = QActionGroup(menu)  # one language per clip: radio items, not check boxes
     for code, text in choices:
         action = menu.addAction(text, lambda c=code: transcribing.set_language(window, c))
         action.setCheckable(True)
         action.setChecked(code == current)
+        group.addAction(action)
 
 
 def refresh_recent(window: MainWindow) -> None:

@@ -132,3 +132,12 @@ def test_review_values_are_not_cut_beside_long_variable_names(qtbot, tmp_path) -
             assert table.columnWidth(column) >= metrics.horizontalAdvance(text) + 8, text
     label = table.verticalHeaderItem(0)
     assert label.toolTip() == label.text()  # an elided variable name can still be read
+
+
+def test_spoken_language_is_one_choice(loaded) -> None:  # type: ignore[no-untyped-def]
+    """Clip ▸ Spoken language drew check boxes, as if a clip could have several languages."""
+    menu = loaded.language_menu
+    menu.aboutToShow.emit()
+    groups = {action.actionGroup() for action in menu.actions()}
+    assert len(groups) == 1 and None not in groups
+    assert groups.pop().isExclusive()
