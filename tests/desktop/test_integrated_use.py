@@ -141,3 +141,15 @@ def test_spoken_language_is_one_choice(loaded) -> None:  # type: ignore[no-untyp
     groups = {action.actionGroup() for action in menu.actions()}
     assert len(groups) == 1 and None not in groups
     assert groups.pop().isExclusive()
+
+
+def test_the_readme_screenshots_are_made_with_the_background_library(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``python -m desktop.screenshots`` stopped with StopIteration once the library loaded
+    in the background (it looked for the clip before the rows arrived)."""
+    from desktop import screenshots
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    screenshots.main(tmp_path / "shots")
+    names = sorted(path.name for path in (tmp_path / "shots").glob("*.png"))
+    assert names == ["clip-variables.png", "code-help.png", "coding-interval.png",
+                     "main-window.png"]  # fmt: skip
