@@ -153,3 +153,11 @@ def test_the_readme_screenshots_are_made_with_the_background_library(tmp_path, m
     names = sorted(path.name for path in (tmp_path / "shots").glob("*.png"))
     assert names == ["clip-variables.png", "code-help.png", "coding-interval.png",
                      "main-window.png"]  # fmt: skip
+
+
+def test_an_alpha_shown_as_0_667_is_not_coloured_poor() -> None:
+    """Primary cause had alpha 2/3 in the study: the report read "0.667" on a red cell."""
+    from desktop.review.report_table import band
+
+    assert band(2 / 3) == "tentative"
+    assert band(0.6664) == "poor" and band(0.7999) == "good" and band(None) is None
