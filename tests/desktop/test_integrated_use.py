@@ -161,3 +161,24 @@ def test_an_alpha_shown_as_0_667_is_not_coloured_poor() -> None:
 
     assert band(2 / 3) == "tentative"
     assert band(0.6664) == "poor" and band(0.7999) == "good" and band(None) is None
+
+
+def test_leaving_a_clip_with_an_open_interval_says_it_stays_open_there(qtbot, loaded) -> None:  # type: ignore[no-untyped-def]
+    """PageDown in the middle of an interval moved on without a word: the interval stayed
+    open on the previous clip, where nothing showed it any more."""
+    from PySide6.QtCore import Qt
+
+    from tests.desktop.helpers import press
+
+    window = loaded
+    first = window.workspace.clip.file_name
+    press(qtbot, window, Qt.Key.Key_1)  # Personal testimony starts
+    assert window.coding.pending
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: window.workspace.clip.file_name != first, timeout=5000)
+    message = window.statusBar().currentMessage()
+    assert f"Still open on {first}" in message and "Personal testimony" in message
+    second = window.workspace.clip.file_name
+    press(qtbot, window, Qt.Key.Key_PageDown)  # nothing open here: nothing to say
+    qtbot.waitUntil(lambda: window.workspace.clip.file_name != second, timeout=5000)
+    assert f"Still open on {second}" not in window.statusBar().currentMessage()
