@@ -137,9 +137,19 @@ class LibraryModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
+        # the view's selection and current row are persistent indexes: they must follow their
+        # clips to the new rows, or the highlight lands on another clip than the one on screen
+        kept = self.persistentIndexList()
+        ids = [self.rows[self.shown[index.row()]].video.id for index in kept]
         self._sort = (column, order == Qt.SortOrder.DescendingOrder)
         self._arrange()
+        moved = [self._moved(index, video_id) for index, video_id in zip(kept, ids, strict=True)]
+        self.changePersistentIndexList(kept, moved)
         self.layoutChanged.emit()
+
+    def _moved(self, index: QModelIndex, video_id: int) -> QModelIndex:
+        row = self._position.get(video_id)
+        return QModelIndex() if row is None else self.index(row, index.column())
 
     def set_counts(self, counts: dict[int, int]) -> None:
         """Show fresh annotation counts (``counts`` by video id; absent means 0)."""
@@ -269,6 +279,7 @@ class LibraryPanel(QWidget):
     """
 
     loaded = Signal()
+    order_changed = Signal()  # sorted or filtered: the clips' places in the list moved
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -323,6 +334,7 @@ class LibraryPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width + PADDING)
         table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.model.layoutChanged.connect(self.order_changed)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
         return table
@@ -365,6 +377,7 @@ class LibraryPanel(QWidget):
     def _on_only_mine(self, only_mine: bool) -> None:
         self.model.set_only_mine(only_mine)
         self._show_current(self.workspace.clip)
+        self.order_changed.emit()
 
     def _on_project(self) -> None:
         self.files.cancel()  # the previous project's files and counts must not mark these
@@ -419,6 +432,7 @@ class LibraryPanel(QWidget):
     def _on_filter(self, text: str) -> None:
         self.model.set_filter(text)
         self._show_current(self.workspace.clip)
+        self.order_changed.emit()
 
     @property
     def idle(self) -> bool:

@@ -182,3 +182,18 @@ def test_leaving_a_clip_with_an_open_interval_says_it_stays_open_there(qtbot, lo
     press(qtbot, window, Qt.Key.Key_PageDown)  # nothing open here: nothing to say
     qtbot.waitUntil(lambda: window.workspace.clip.file_name != second, timeout=5000)
     assert f"Still open on {second}" not in window.statusBar().currentMessage()
+
+
+def test_sorting_the_library_keeps_the_clip_on_screen_highlighted(qtbot, loaded) -> None:  # type: ignore[no-untyped-def]
+    """After a click on the Clip header the highlight stayed on the old row number: another
+    clip was highlighted than the one on screen, and the title kept its old "1 / 3"."""
+    from PySide6.QtCore import Qt
+
+    window, table = loaded, loaded.library.table
+    shown = window.workspace.clip
+    assert window.player.title.text().endswith("1 / 3")
+    table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # what the header click does
+    selected = table.selectionModel().selectedRows()
+    assert [window.library.model.row(i.row()).video.id for i in selected] == [shown.id]
+    assert table.selectionModel().currentIndex().row() == selected[0].row()
+    assert window.player.title.text().endswith("3 / 3")
