@@ -10,8 +10,17 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QMenu,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import exporting, study_actions, transcribing
 from .keys import help_rows
@@ -161,13 +170,8 @@ def build(window: MainWindow) -> dict[str, QAction]:
     )
 
     help_menu = bar.addMenu("&Help")
-    _action(
-        window,
-        help_menu,
-        "&Keyboard shortcuts",
-        lambda: QMessageBox.information(window, "Keyboard shortcuts", key_help(actions)),
-        "F1",
-    )
+    _action(window, help_menu, "&Keyboard shortcuts", lambda: show_key_help(window, actions),
+            "F1")  # fmt: skip
     return actions  # fmt: skip
 
 
@@ -202,6 +206,24 @@ def key_help(actions: dict[str, QAction]) -> str:
         for keys, text in help_rows(menu_shortcuts(actions))
     )
     return f"<table>{cells}</table>"
+
+
+def show_key_help(parent: QWidget, actions: dict[str, QAction]) -> QDialog:
+    """The F1 help in a scrolling dialog no taller than the screen (a message box with every
+    key grew past 768 pixels, its OK button off the bottom of a laptop screen)."""
+    dialog = QDialog(parent, windowTitle="Keyboard shortcuts")
+    text = QTextBrowser(dialog)
+    text.setHtml(key_help(actions))
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.close)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(text)
+    layout.addWidget(buttons)
+    screen = parent.screen().availableGeometry()
+    dialog.resize(min(560, screen.width() - 40), min(720, screen.height() - 80))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
 
 
 def refresh_undo(window: MainWindow) -> None:

@@ -197,3 +197,20 @@ def test_sorting_the_library_keeps_the_clip_on_screen_highlighted(qtbot, loaded)
     assert [window.library.model.row(i.row()).video.id for i in selected] == [shown.id]
     assert table.selectionModel().currentIndex().row() == selected[0].row()
     assert window.player.title.text().endswith("3 / 3")
+
+
+def test_the_key_help_fits_on_a_laptop_screen(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """F1 was a message box taller than 768 pixels: its OK button was off the screen."""
+    from PySide6.QtWidgets import QApplication, QDialog, QTextBrowser
+
+    help_action = next(a for a in window.findChildren(type(window.actions_by_name["undo"]))
+                       if a.shortcut().toString() == "F1")  # fmt: skip
+    help_action.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, QDialog) and w.isVisible())  # fmt: skip
+    qtbot.addWidget(dialog)
+    screen = window.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= screen.height()
+    text = dialog.findChild(QTextBrowser).toPlainText()
+    assert "Ctrl+Shift+D" in text and "Alt+Right" in text and "F1" in text
+    dialog.close()
