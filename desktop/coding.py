@@ -71,6 +71,7 @@ class CodingController(QObject):
         # annotation id -> {version a view showed: version after our own later edits}; only
         # touched on the writer thread
         self._own_versions: dict[int, dict[int | None, int]] = {}
+        self._clip_name: str | None = None  # the clip on screen, named when leaving it
         self.undo_label: str | None = None
         self.redo_label: str | None = None
         timeline.edge_moved.connect(self._on_edge_moved)
@@ -85,6 +86,7 @@ class CodingController(QObject):
     def _on_project(self) -> None:
         project = self.workspace.project
         self._set_pending([])  # the previous project's stay stored in it
+        self._clip_name = None
         self.coding = Coding(project.session, self._times_resolver(project)) if project else None
         self._load_codes()
         self._update_labels()
@@ -107,6 +109,15 @@ class CodingController(QObject):
 
     def _on_clip(self, video: Video | None) -> None:
         """Show the new clip's stored open intervals (the old clip's stay stored)."""
+        left, self._clip_name = self._clip_name, video.file_name if video is not None else None
+        if self.pending and left is not None:
+            # PageDown in the middle of an interval: it stays open on that clip, unseen here
+            many = len(self.pending) != 1
+            labels = ", ".join(self._label(interval.code_id) for interval in self.pending)
+            self.message.emit(
+                f"Still open on {left}: {labels}. {'They stay' if many else 'It stays'} open "
+                f"there; go back to end {'them' if many else 'it'}."
+            )
         self._set_pending([])
         project, coder = self.workspace.project, self.workspace.coder
         if video is None or project is None or coder is None:
@@ -128,6 +139,10 @@ class CodingController(QObject):
             "",
             restore,
         )
+
+    def _label(self, code_id: int) -> str:
+        code = self.codes.get(code_id)
+        return f"“{code.label}”" if code is not None else "an interval"
 
     def _times_resolver(self, project) -> Callable[[Video], Any]:  # type: ignore[no-untyped-def]
         """Frame times of the clip on screen come from the player; others from their files."""

@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         ws.clip_changed.connect(self._show_clip)
         self.library.loaded.connect(self._on_library_loaded)
+        self.library.order_changed.connect(self._show_clip_title)  # "3 / 8" follows the sort
         self.coding.pending_changed.connect(self._show_recording)
         self.coding.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         ws.error.connect(self.show_error)

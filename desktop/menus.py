@@ -10,8 +10,17 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QMenu,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from . import exchanging, exporting, study_actions, transcribing
 from .keys import help_rows
@@ -173,13 +182,8 @@ def build(window: MainWindow) -> dict[str, QAction]:
     )
 
     help_menu = bar.addMenu("&Help")
-    _action(
-        window,
-        help_menu,
-        "&Keyboard shortcuts",
-        lambda: QMessageBox.information(window, "Keyboard shortcuts", key_help(actions)),
-        "F1",
-    )
+    _action(window, help_menu, "&Keyboard shortcuts", lambda: show_key_help(window, actions),
+            "F1")  # fmt: skip
     return actions  # fmt: skip
 
 
@@ -245,6 +249,24 @@ def key_help(actions: dict[str, QAction]) -> str:
     return f"<table>{cells}</table>"
 
 
+def show_key_help(parent: QWidget, actions: dict[str, QAction]) -> QDialog:
+    """The F1 help in a scrolling dialog no taller than the screen (a message box with every
+    key grew past 768 pixels, its OK button off the bottom of a laptop screen)."""
+    dialog = QDialog(parent, windowTitle="Keyboard shortcuts")
+    text = QTextBrowser(dialog)
+    text.setHtml(key_help(actions))
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.close)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(text)
+    layout.addWidget(buttons)
+    screen = parent.screen().availableGeometry()
+    dialog.resize(min(560, screen.width() - 40), min(720, screen.height() - 80))
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
+
+
 def refresh_undo(window: MainWindow) -> None:
     """Name the action Undo and Redo would apply (``Undo Add 'Donate' at frame 120``)."""
     coding, actions = window.coding, window.actions_by_name
@@ -278,10 +300,12 @@ def refresh_languages(window: MainWindow) -> None:
     codes = [*study, *(c for c in COMMON_LANGUAGES if c not in study)]
     choices = [(None, "Detect from the speech")]
     choices += [(c, f"{COMMON_LANGUAGES.get(c, c)} ({c})") for c in codes]
+    group = QActionGroup(menu)  # one language per clip: radio items, not check boxes
     for code, text in choices:
         action = menu.addAction(text, lambda c=code: transcribing.set_language(window, c))
         action.setCheckable(True)
         action.setChecked(code == current)
+        group.addAction(action)
 
 
 def refresh_recent(window: MainWindow) -> None:

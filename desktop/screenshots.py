@@ -96,6 +96,15 @@ def wait_for(condition: Callable[[], bool], timeout_ms: int = 20000) -> None:
         waited += 50
 
 
+def wait_for_strips(window, frame_count: int) -> None:  # type: ignore[no-untyped-def]
+    """Until the filmstrip has its thumbnails and the sound strip its speech (built in the
+    background after the clip opens)."""
+    strips = window.timeline.strips
+    wait_for(lambda: strips.progress == (frame_count, frame_count), 60000)
+    wait_for(lambda: strips.audio is not None and len(strips.thumbs) > 10)
+    settle(800)  # the last thumbnails arrive and paint
+
+
 def grab(window, path: Path) -> None:  # type: ignore[no-untyped-def]
     """Save the screen area of ``window``, with any tooltip or popup over it."""
     settle()
@@ -129,10 +138,12 @@ def main(out: Path, size: tuple[int, int] = (1366, 768)) -> None:
         window.show()
         window.move(0, 0)
         window.open_project(project)
+        wait_for(lambda: len(window.library.visible_clips()) == 4)  # read in the background
         speech = next(c for c in window.library.visible_clips() if c.file_name == "sarah_story.mp4")
         window.workspace.set_clip(speech)
         wait_for(lambda: window.playback.frame_count == speech.frame_count)
         wait_for(lambda: window.player.view.frame_index == 0)
+        wait_for_strips(window, speech.frame_count)
         window.playback.seek(66)
         wait_for(lambda: window.player.view.frame_index == 66)
         window.workspace.select(window.timeline.timeline.bars[1].annotation_id)

@@ -43,10 +43,16 @@ def translate(window: MainWindow) -> None:
         return
     kwargs = {"project_path": str(ws.project.path), "video_ids": [ws.clip.id], "force": True,
               "translate": True}  # fmt: skip
+    clip_id = ws.clip.id
+
+    def translated(report: dict) -> None:
+        _done(window, report)
+        if ws.clip is not None and ws.clip.id == clip_id:
+            window.transcript.show_translation()  # what the coder asked to read
+
     window.job_bar.start_in_process(
-        "desktop.child_jobs:transcribe_job", kwargs, "Translate clip",
-        lambda report: _done(window, report),
-    )  # fmt: skip
+        "desktop.child_jobs:transcribe_job", kwargs, "Translate clip", translated
+    )
 
 
 def set_language(window: MainWindow, language: str | None) -> None:

@@ -26,27 +26,29 @@ class ClipRow:
     transcript: str  # "", "ok" or "no_speech"
     mine: int | None  # None: not counted (yet)
     missing: Path | None = None  # where the file should be, when it is not there
-    # spoken language: the clip's own setting, else its current transcript's ("" unknown)
-    language: str = ""
+    language: str | None = None  # the current transcript's language (Whisper code), if any
 
 
 def library_rows(project: Project, coder_id: int | None) -> list[ClipRow]:
     """Every video of ``project`` in import order, with its current transcript's status and
-    the number of annotations ``coder_id`` made in it (``mine`` None when ``coder_id`` is None:
-    counting a million annotations takes a while, see :func:`annotation_counts`). Files are
-    not checked (``missing`` None)."""
+    language and the number of annotations ``coder_id`` made in it (``mine`` None when
+    ``coder_id`` is None: counting a million annotations takes a while, see
+    :func:`annotation_counts`). Files are not checked (``missing`` None)."""
     with project.session() as session:
         videos = list(session.exec(select(Video).order_by(Video.id)))
-        current = select(Transcript.video_id, Transcript.status, Transcript.language)
-        states = {row[0]: row[1:] for row in session.exec(current.where(Transcript.is_current))}
+        current = select(Transcript.video_id, Transcript.status, Transcript.language).where(
+            Transcript.is_current
+        )
+        states = {
+            video_id: (status, language) for video_id, status, language in session.exec(current)
+        }
     counts = None if coder_id is None else annotation_counts(project, coder_id)
-    return [_row(v, states.get(v.id, ("", None)), counts) for v in videos]
-
-
-def _row(video: Video, state: tuple[str, str | None], counts: dict[int, int] | None) -> ClipRow:
-    status, language = state
-    mine = None if counts is None else counts.get(video.id, 0)
-    return ClipRow(video, status, mine, language=video.language or language or "")
+    rows = []
+    for v in videos:
+        status, language = states.get(v.id, ("", None))
+        mine = None if counts is None else counts.get(v.id, 0)
+        rows.append(ClipRow(v, status, mine, language=language))
+    return rows
 
 
 def annotation_counts(project: Project, coder_id: int) -> dict[int, int]:

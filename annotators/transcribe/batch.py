@@ -113,7 +113,8 @@ def transcribe_project(
         settings = replace(settings, task="translate")
     report = TranscribeReport()
     todo = _clips_to_do(project, video_ids, force, report, translate)
-    yield TranscribeProgress(0, len(todo), f"{len(todo)} clips to transcribe")
+    task = "translate" if translate else "transcribe"
+    yield TranscribeProgress(0, len(todo), f"{len(todo)} clip{'s' * (len(todo) != 1)} to {task}")
     if not todo:
         return report
     loaded = _load(engine, model, allow_download, report)

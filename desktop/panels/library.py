@@ -53,8 +53,12 @@ from ..workspace import Workspace
 COLUMNS = ("Clip", "Length", "Text", "Mine", "Done")
 DONE = COLUMNS.index("Done")
 DONE_TEXT = {None: "", False: "○", True: "✓"}
-# widest text each fixed column shows (measuring 5,000 rows' contents would stall the UI)
-SAMPLE_TEXT = ("", "00:00.0 ", "silent ", "Mine 999", "✓✓")
+# widest text each fixed column shows (measuring 5,000 rows' contents would stall the UI);
+# a column is as wide as this or its header, whichever is wider, plus PADDING: every pixel
+# more goes to the clip names, which are what a coder reads (at 1366x768 they were cut to
+# "cli…mp4" when the fixed columns took generous samples)
+SAMPLE_TEXT = ("", "00:00.0", "silent", "999", "✓")
+PADDING = 12
 Index = QModelIndex | QPersistentModelIndex
 
 __all__ = ["ClipRow", "LibraryModel", "LibraryPanel"]
@@ -71,10 +75,14 @@ def done_marks(project: Project, coder: str) -> dict[int, bool]:
 TRANSCRIPT_TEXT = {"": "–", "ok": "yes", "no_speech": "silent"}
 
 
-def _transcript_text(row: ClipRow) -> str:
-    """The Text column: transcript state and the clip's spoken language (``yes fr``)."""
-    text = TRANSCRIPT_TEXT.get(row.transcript, row.transcript)
-    return f"{text} {row.language}" if row.language and row.transcript != "no_speech" else text
+def transcript_text(row: ClipRow) -> str:
+    """The Text column: the transcript's language (``es``), ``silent``, or ``–`` when the clip
+    is not transcribed (``– fr`` when a coder set its language, to be transcribed in)."""
+    if row.transcript == "ok" and row.language:
+        return row.language
+    if not row.transcript and row.video.language:
+        return f"– {row.video.language}"
+    return TRANSCRIPT_TEXT.get(row.transcript, row.transcript)
 
 
 MISSING_COLOUR = QColor("#d9822b")  # warning orange, readable on light and dark rows
@@ -129,9 +137,19 @@ class LibraryModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
+        # the view's selection and current row are persistent indexes: they must follow their
+        # clips to the new rows, or the highlight lands on another clip than the one on screen
+        kept = self.persistentIndexList()
+        ids = [self.rows[self.shown[index.row()]].video.id for index in kept]
         self._sort = (column, order == Qt.SortOrder.DescendingOrder)
         self._arrange()
+        moved = [self._moved(index, video_id) for index, video_id in zip(kept, ids, strict=True)]
+        self.changePersistentIndexList(kept, moved)
         self.layoutChanged.emit()
+
+    def _moved(self, index: QModelIndex, video_id: int) -> QModelIndex:
+        row = self._position.get(video_id)
+        return QModelIndex() if row is None else self.index(row, index.column())
 
     def set_counts(self, counts: dict[int, int]) -> None:
         """Show fresh annotation counts (``counts`` by video id; absent means 0)."""
@@ -158,7 +176,7 @@ class LibraryModel(QAbstractTableModel):
         return (
             lambda row: row.video.file_name.lower(),
             lambda row: row.video.duration_s,
-            lambda row: row.transcript,
+            transcript_text,
             lambda row: counts.get(row.video.id, 0 if self.counts is not None else -1),
             lambda row: int(self.done.get(row.video.id, -1)),
         )[column]
@@ -207,7 +225,7 @@ class LibraryModel(QAbstractTableModel):
             return (
                 row.video.file_name,
                 timecode(row.video.duration_s)[3:-2],  # mm:ss.s
-                _transcript_text(row),
+                transcript_text(row),
                 _count_text(self.mine(row.video.id)),
                 DONE_TEXT[self.done.get(row.video.id)],
             )[column]
@@ -220,8 +238,8 @@ class LibraryModel(QAbstractTableModel):
                 return missing
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3, DONE):
             return (
-                "Transcript: yes, silent (no speech found) or – (not transcribed), and the "
-                "clip's spoken language (its own setting, else the transcript's)",
+                "Transcript: its language (en, es, …), silent (no speech found) or – (not "
+                "transcribed; – fr: to be transcribed in the language set for it)",
                 "Annotations you made in this clip",
                 "✓ you marked this clip done, ○ assigned to you, still to do",
             )[column - 2]
@@ -261,6 +279,7 @@ class LibraryPanel(QWidget):
     """
 
     loaded = Signal()
+    order_changed = Signal()  # sorted or filtered: the clips' places in the list moved
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -307,11 +326,15 @@ class LibraryPanel(QWidget):
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        metrics = table.fontMetrics()
+        metrics, heading = table.fontMetrics(), header.fontMetrics()
         for column in range(1, len(COLUMNS)):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal, 0))
+            width = max(metrics.horizontalAdvance(SAMPLE_TEXT[column]),
+                        heading.horizontalAdvance(title))  # fmt: skip
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, metrics.horizontalAdvance(SAMPLE_TEXT[column]) + 16)
+            header.resizeSection(column, width + PADDING)
         table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.model.layoutChanged.connect(self.order_changed)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
         return table
@@ -354,6 +377,7 @@ class LibraryPanel(QWidget):
     def _on_only_mine(self, only_mine: bool) -> None:
         self.model.set_only_mine(only_mine)
         self._show_current(self.workspace.clip)
+        self.order_changed.emit()
 
     def _on_project(self) -> None:
         self.files.cancel()  # the previous project's files and counts must not mark these
@@ -408,6 +432,7 @@ class LibraryPanel(QWidget):
     def _on_filter(self, text: str) -> None:
         self.model.set_filter(text)
         self._show_current(self.workspace.clip)
+        self.order_changed.emit()
 
     @property
     def idle(self) -> bool:

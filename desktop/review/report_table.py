@@ -20,10 +20,14 @@ BAND_COLORS = {"good": "#c7ecd0", "tentative": "#fbe7b5", "poor": "#f6c6c4"}
 
 
 def band(alpha: float | None) -> str | None:
-    """``good``, ``tentative`` or ``poor`` against .800 / .667; None when undefined."""
+    """``good``, ``tentative`` or ``poor`` against .800 / .667; None when undefined.
+
+    Judged on alpha as shown (three decimals): 2/3 is shown as 0.667, and a cell reading
+    "0.667" in the "poor" colour contradicts the .667 line it is compared with."""
     if alpha is None:
         return None
-    return "good" if alpha >= GOOD else "tentative" if alpha >= TENTATIVE else "poor"
+    shown = round(alpha, 3)
+    return "good" if shown >= GOOD else "tentative" if shown >= TENTATIVE else "poor"
 
 
 def _number(value: float | None, digits: int = 3) -> str:

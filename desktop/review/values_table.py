@@ -2,12 +2,14 @@
 
 Rows are the clip variables, the disputed ones first and shaded; columns are the coders (by
 name) and the consensus layer. The table keeps the reviewer's place when it is refilled after
-each decision.
+each decision. The values get the room they need first; the variable names (the row headers)
+take what is left and are elided beyond that, with the full name in their tooltip.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from annotators.codebook.values import value_label
@@ -17,6 +19,8 @@ from .review_data import ClipReview
 
 DISPUTED = QColor("#fde2c4")
 CONSENSUS_HEADER = "Consensus"
+MIN_LABEL_WIDTH = 100  # the variable names never shrink below this
+CELL_PADDING = 16
 
 
 class ValuesTable(QTableWidget):
@@ -32,6 +36,7 @@ class ValuesTable(QTableWidget):
         self.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def show_review(self, review: ClipReview | None, disputed: set[str]) -> None:
         """Fill from ``review``; ``disputed`` are the keys of the variables coders differ on."""
@@ -48,16 +53,41 @@ class ValuesTable(QTableWidget):
         self.setColumnCount(len(self.layers))
         self.setHorizontalHeaderLabels([c.name for c in review.coders] + [CONSENSUS_HEADER])
         self.setRowCount(len(self.codes))
-        self.setVerticalHeaderLabels([code.label for code in self.codes])
         for row, code in enumerate(self.codes):
+            label = QTableWidgetItem(code.label)
+            label.setToolTip(code.label)
+            self.setVerticalHeaderItem(row, label)
             for column, coder in enumerate(self.layers):
                 self.setItem(row, column, self._cell(code, coder, code.key in disputed))
+        self._fit()
         if 0 <= was[0] < len(self.codes) and was[1] < len(self.layers):
             self.setCurrentCell(*was)  # keep the reviewer's place after each decision
+
+    def _fit(self) -> None:
+        """Give every column the width of its widest value; the row headers get the rest."""
+        header = self.verticalHeader()
+        if not self.layers:
+            header.setMinimumWidth(0)
+            header.setMaximumWidth(16777215)
+            return
+        metrics = self.fontMetrics()
+        items = [self.item(r, c) for r in range(self.rowCount()) for c in range(self.columnCount())]
+        items += [self.horizontalHeaderItem(c) for c in range(self.columnCount())]
+        texts = [item.text() for item in items if item is not None]  # None while filling
+        need = max((metrics.horizontalAdvance(text) for text in texts), default=0) + CELL_PADDING
+        labels = max((metrics.horizontalAdvance(code.label) for code in self.codes), default=0)
+        room = self.width() - 2 * self.frameWidth() - len(self.layers) * need
+        width = max(MIN_LABEL_WIDTH, min(labels + CELL_PADDING, room))
+        header.setFixedWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
 
     def _cell(self, code: Code, coder: Coder | None, disputed: bool) -> QTableWidgetItem:
         stored = self.review.value(coder.id, code.id) if coder is not None else None
         cell = QTableWidgetItem(value_label(code, stored.value) if stored is not None else "—")
+        cell.setToolTip(cell.text())
         if disputed:
             cell.setBackground(QBrush(DISPUTED))
             cell.setForeground(QBrush(QColor("#1a1a1a")))
