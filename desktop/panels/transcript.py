@@ -236,6 +236,10 @@ class TranscriptPanel(QWidget):
         self.current = None
         self._on_search(self.search.text())
 
+    def show_translation(self) -> None:
+        """Show the clip's English translation (after Clip ▸ Translate finished)."""
+        self.translation.setChecked(True)
+
     def set_low_confidence(self, threshold: float) -> None:
         """Underline words below ``threshold`` (0-1) and count them in the header."""
         self.threshold.setValue(threshold)  # re-renders through _on_threshold when it changed

@@ -88,15 +88,15 @@ def test_a_translated_clip_can_be_read_in_english(qtbot, translated_window) -> N
     """Clip ▸ Translate stored a translation the app never showed: coders could not read it."""
     panel = translated_window.transcript
     spanish = panel.document().toPlainText()
-    assert panel.english.isVisible() and not panel.showing_translation
-    panel.english.click()
-    assert panel.showing_translation
+    assert panel.translation.isVisible() and not panel.translation.isChecked()
+    panel.translation.click()
+    assert panel.translation.isChecked()
     english = panel.document().toPlainText()
     assert english != spanish
     words = {word.strip(".,").lower() for word in english.split()}
     assert words & {"my", "name", "brother", "doctors", "hospital", "please", "friends"}
-    assert "English translation" in panel.info.text() and "es → en" in panel.info.text()
-    panel.english.click()  # back to the transcript the coder codes against
+    assert "English translation" in panel.info.text() and "from es" in panel.info.text()
+    panel.translation.click()  # back to the transcript the coder codes against
     assert panel.document().toPlainText() == spanish
 
 
