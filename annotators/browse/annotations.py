@@ -52,6 +52,7 @@ class AnnotationRow:
     value: str | None
     note: str
     source: str
+    version: int = 1  # the row version shown: an edit of it names it
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class AnnotationQuery:
 
 
 _FIELDS = (A.id, A.video_id, V.file_name, A.code_id, C.label, K.name, A.start_frame,
-           A.end_frame, A.start_s, A.end_s, A.value, A.note, A.source)  # fmt: skip
+           A.end_frame, A.start_s, A.end_s, A.value, A.note, A.source, A.version)  # fmt: skip
 
 
 def _joined(query: Select[Any]) -> Select[Any]:

@@ -293,7 +293,10 @@ class AnnotationTablePanel(QWidget):
         self.table.scrollTo(self.model.index(row, 1))
 
     def _edit(self, annotation_id: int, field: str, value: Any) -> None:
-        self.coding.update_annotation(annotation_id, **{field: value})
+        index = self.model.find(annotation_id)
+        shown = self.model.row_at(index) if index is not None else None
+        version = None if shown is None else shown.version  # refused if changed elsewhere
+        self.coding.update_annotation(annotation_id, version, **{field: value})
 
     def step(self, direction: int) -> None:
         """Jump to my next (1) or previous (-1) annotation of this clip from the playhead."""

@@ -55,3 +55,17 @@ def test_dragging_an_edge_someone_else_moved_is_refused(qtbot, loaded, monkeypat
     window.timeline.timeline.edge_moved.emit(row.id, 3, 15)  # what a drag of the end emits
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert annotations(window)[0].end_frame == 12
+
+
+def test_a_table_edit_over_someone_elses_change_is_refused(qtbot, loaded, monkeypatch) -> None:
+    window = loaded
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: errors.append(text))
+    row = _one_interval(qtbot, window)
+    panel = window.annotations
+    qtbot.waitUntil(lambda: panel.model.find(row.id) is not None, timeout=5000)
+    other = Coding(window.workspace.project.session, media_times(window.workspace.project))
+    other.update_annotation(row.id, note="from the other window")  # the table shows the old row
+    panel._edit(row.id, "note", "typed in the table")
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert annotations(window)[0].note == "from the other window"
