@@ -42,3 +42,45 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
         lambda address, *a, **k: guarded_connect(socket.socket(), address),
     )
     return attempts
+
+
+# --- both database backends -------------------------------------------------------------
+# A test that takes the ``database`` fixture runs twice: on a SQLite project file (``None``)
+# and on a fresh PostgreSQL database (its URL), copied from a migrated template in the
+# session's throwaway cluster (tests/pg_cluster.py). ``-m "not postgresql"`` skips the latter.
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():  # type: ignore[no-untyped-def]
+    """The session's PostgreSQL cluster, started on first use. Without a PostgreSQL server
+    installed the tests that need it are skipped, or fail when STORYFRAME_REQUIRE_POSTGRES
+    is set (``.ci/run`` sets it, so CI never passes without them)."""
+    from tests.pg_cluster import start_cluster
+
+    try:
+        cluster = start_cluster()
+    except RuntimeError as error:
+        if os.environ.get("STORYFRAME_REQUIRE_POSTGRES"):
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def server_database(pg_cluster) -> str:  # type: ignore[no-untyped-def]
+    """URL of a fresh PostgreSQL database at the current schema, dropped after the test."""
+    name = pg_cluster.new_database()
+    yield pg_cluster.url(name)
+    pg_cluster.drop(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest) -> str | None:
+    """``None`` (a SQLite project) or a fresh PostgreSQL database's URL: pass it as
+    ``Project.create(path, database=database)``."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("server_database")

@@ -31,8 +31,9 @@ from annotators.store.engine import (
     sqlite_problem,
 )
 from annotators.store.models import Coder, ProjectMeta, Video
+from annotators.store.server import Pointer, is_pointer_file
 
-from . import importer, metadata, relink
+from . import importer, metadata, relink, server
 from .files import from_stored_path, is_utf8_name, shown_path
 
 PROJECT_SUFFIX = ".storyframe"
@@ -53,8 +54,9 @@ def _with_suffix(path: Path | str) -> Path:
     return path if path.suffix else path.with_suffix(PROJECT_SUFFIX)
 
 
-def _check_openable(path: Path) -> None:
-    """Raise :class:`ProjectError` unless ``path`` is a non-empty SQLite file."""
+def _check_openable(path: Path) -> bool:
+    """Raise :class:`ProjectError` unless ``path`` is a non-empty SQLite file or a server
+    project file; return whether it is the latter."""
     if not path.exists():
         raise ProjectError(f"{path}: no such project file")
     if not path.is_file():
@@ -62,11 +64,14 @@ def _check_openable(path: Path) -> None:
     if path.stat().st_size == 0:
         raise ProjectError(f"{path} is empty (0 bytes), not a Storyframe project")
     try:
+        if is_pointer_file(path):
+            return True
         is_sqlite = looks_like_sqlite(path)
     except OSError as error:
         raise ProjectError(f"cannot read project {path}: {error.strerror}") from error
     if not is_sqlite:
         raise ProjectError(f"{path} is not a Storyframe project (not an SQLite database)")
+    return False
 
 
 class Project:
@@ -74,6 +79,7 @@ class Project:
     (or a ``with`` block).
 
     ``backup_path`` is the copy made when opening migrated an older schema, else ``None``.
+    ``server`` is what a server project's file points to (``None`` for a SQLite project).
     """
 
     def __init__(
@@ -83,12 +89,14 @@ class Project:
         backup_path: Path | None = None,
         *,
         read_only: bool = False,
+        server: Pointer | None = None,
     ) -> None:
         self.path = path.resolve()
         self.engine = engine
         self.backup_path = backup_path
         #: opened for reading only (no write permission): every write raises ProjectError
         self.read_only = read_only
+        self.server = server
 
     @property
     def root(self) -> Path:
@@ -96,15 +104,21 @@ class Project:
         return self.path.parent
 
     @classmethod
-    def create(cls, path: Path | str, *, default_codebook: bool = True) -> Project:
+    def create(
+        cls, path: Path | str, *, default_codebook: bool = True, database: str | None = None
+    ) -> Project:
         """Create a new project file at ``path`` (folders made as needed).
 
         The shipped social-cause codebook is installed and active unless ``default_codebook`` is
-        false. Refuses to overwrite an existing file.
+        false. Refuses to overwrite an existing file. With ``database`` (a PostgreSQL URL
+        without password) the data lives on that server and ``path`` is a small file pointing
+        to it; a database that already holds a project is joined, not changed.
         """
         path = _with_suffix(path)
         if path.exists():
             raise ProjectError(f"{path} already exists; open it instead of creating it")
+        if database is not None:
+            return cls._create_server(path, database, default_codebook)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -126,6 +140,18 @@ class Project:
         return project
 
     @classmethod
+    def _create_server(cls, path: Path, database: str, default_codebook: bool) -> Project:
+        engine, pointer, joined = server.create_server(path, database)
+        project = cls(path, engine, server=pointer)
+        if not joined:
+            project.set_meta("created_by", f"storyframe {_version()}")
+            if default_codebook:
+                with project.write_session() as session:
+                    install_default_codebook(session)
+                    session.commit()
+        return project
+
+    @classmethod
     def open(cls, path: Path | str, *, read_only: bool | None = None) -> Project:
         """Open an existing project, migrating an older schema after a backup copy.
 
@@ -137,7 +163,9 @@ class Project:
         newer-schema file, and for a read-only one that needs an upgrade.
         """
         path = _with_suffix(path)
-        _check_openable(path)
+        if _check_openable(path):
+            engine, pointer = server.open_server(path)
+            return cls(path, engine, server=pointer, read_only=bool(read_only))
         if read_only is None:
             read_only = not _writable(path)
         _check_integrity(path)  # before a migration or anything else writes to it

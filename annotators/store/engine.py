@@ -19,6 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 BUSY_TIMEOUT_MS = 10_000
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# PostgreSQL advisory lock key every writer of a server project holds until it commits
+WRITE_LOCK = 0x53465752  # "SFWR"
 
 
 def sqlite_url(path: Path) -> str:
@@ -113,6 +115,13 @@ _SQLITE_PROBLEMS = (
     ("disk i/o error", "the disk reported an I/O error (full, removed or failing)"),
     ("locked", "another program kept the project locked too long; try again"),
     ("malformed", "the project file is damaged (database disk image is malformed)"),
+    # PostgreSQL (server projects)
+    ("could not connect", "the project's database server cannot be reached"),
+    ("connection refused", "the project's database server cannot be reached"),
+    ("server closed the connection", "the connection to the database server was lost"),
+    ("lock timeout", "another coder's change kept the rows locked too long; try again"),
+    ("could not extend file", "the database server's disk is full"),
+    ("no space left", "the database server's disk is full"),
 )
 
 
@@ -139,10 +148,17 @@ def begin_write(session: Any) -> None:
     for duplicates, an update checking a row version): the write lock is taken before the
     reads, so two processes doing the same thing run one after the other (each waits up to
     :data:`BUSY_TIMEOUT_MS`) instead of both reading "not there yet" and both inserting.
-    pysqlite would otherwise start the transaction only at the first write. No-op on other
-    databases and when the session's connection is already in a transaction.
+    pysqlite would otherwise start the transaction only at the first write. On PostgreSQL
+    it takes the transaction-scoped advisory lock :data:`WRITE_LOCK` instead (taking it
+    again in the same transaction is free). No-op when a SQLite connection is already in a
+    transaction.
     """
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # the same one-writer-at-a-time rule on a server: a transaction-scoped advisory lock
+        # (released by commit or rollback); plain readers never wait for it
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        return
     if connection.dialect.name != "sqlite":
         return
     driver = connection.connection.driver_connection

@@ -27,7 +27,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in MIGRATIONS_DIR (a test keeps the two equal). Opening a current
 # project compares against this constant instead of importing Alembic, which costs ~0.3 s
 # of the app's start-up; Alembic is loaded only to create or upgrade a file.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
+# PostgreSQL advisory lock key held while a server database's schema is upgraded
+MIGRATION_LOCK = 0x53464D47  # "SFMG"
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -38,7 +40,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
-        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        # ConfigParser interpolation reads "%" as a reference: escape it (URL-quoted names)
+        url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        config.set_main_option("sqlalchemy.url", url)
     return config
 
 
@@ -60,15 +64,18 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, config: Config) -> None:
-    """Bring the SQLite database at ``engine`` to the head revision, atomically.
+    """Bring the database at ``engine`` to the head revision, atomically.
 
-    Follows SQLite's procedure for schema changes: foreign keys off (batch migrations copy
-    and drop tables that other rows point to), one explicit transaction (pysqlite does not
-    wrap DDL in one by itself, so a crash mid-way would leave a half-migrated file), a
-    foreign key check before the commit, foreign keys on again.
+    On SQLite it follows SQLite's procedure for schema changes: foreign keys off (batch
+    migrations copy and drop tables that other rows point to), one explicit transaction
+    (pysqlite does not wrap DDL in one by itself, so a crash mid-way would leave a
+    half-migrated file), a foreign key check before the commit, foreign keys on again.
     """
     from alembic import command
 
+    if engine.dialect.name != "sqlite":
+        _upgrade_server(engine, config)
+        return
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # before BEGIN: ignored inside one
         try:
@@ -82,6 +89,23 @@ def upgrade(engine: Engine, config: Config) -> None:
             connection.rollback()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
+
+
+def _upgrade_server(engine: Engine, config: Config) -> None:
+    """Upgrade a PostgreSQL database in one transaction (PostgreSQL's DDL is transactional,
+    so a failure leaves it as it was), holding :data:`MIGRATION_LOCK` so two machines
+    running ``storyframe db upgrade`` at once upgrade it once."""
+    from alembic import command
+
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+        finally:
+            config.attributes.pop("connection", None)
+            connection.rollback()
 
 
 def _check_foreign_keys(connection: Connection) -> None:

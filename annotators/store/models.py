@@ -17,7 +17,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -171,12 +171,21 @@ class ClipValue(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+def _one_current(name: str, *columns: str) -> Index:
+    """A unique index over ``columns`` of the rows that are ``is_current`` only."""
+    current = text("is_current")
+    return Index(name, *columns, unique=True, sqlite_where=current, postgresql_where=current)
+
+
 class Transcript(SQLModel, table=True):
     """One transcription run of a video, with full provenance.
 
     ``status`` is ``ok`` or ``no_speech`` (empty transcript, flagged rather than hallucinated).
-    Only one transcript per video is ``is_current``; older ones stay until discarded.
+    Only one transcript per video is ``is_current`` (a partial unique index enforces it);
+    older ones stay until discarded.
     """
+
+    __table_args__ = (_one_current("ux_transcript_current", "video_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     video_id: int = Field(foreign_key="video.id", index=True)
@@ -288,7 +297,10 @@ class ConsensusRecord(SQLModel, table=True):
 class Analysis(SQLModel, table=True):
     """One run of an automatic analysis of a clip (``step`` ``ocr`` or ``shots``), with full
     provenance like a transcript. Only one run per clip and step ``is_current``; re-running
-    adds a new current one and keeps the older until discarded."""
+    adds a new current one and keeps the older until discarded (a partial unique index
+    enforces the one)."""
+
+    __table_args__ = (_one_current("ux_analysis_current", "video_id", "step"),)
 
     id: int | None = Field(default=None, primary_key=True)
     video_id: int = Field(foreign_key="video.id", index=True)
