@@ -35,6 +35,7 @@ def _load_commands() -> None:
         language_cmds,
         media_cmds,
         project_cmds,
+        queue_cmds,
         reliability_cmds,
         study_cmds,
         transcribe_cmds,

@@ -18,10 +18,21 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+# The transcription queue's tables (annotators.queue.schema) share a server project's
+# database; they are procrastinate's, not this schema's, so comparisons leave them out.
+QUEUE_TABLE_PREFIXES = ("procrastinate_", "storyframe_queue_")
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's filter: every object but the queue's tables."""
+    return not (type_ == "table" and name is not None and name.startswith(QUEUE_TABLE_PREFIXES))
+
+
 def _configure_and_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=include_name,
         # batch mode lets later revisions ALTER tables on SQLite (copy-and-move)
         render_as_batch=True,
         compare_type=True,
