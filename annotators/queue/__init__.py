@@ -9,7 +9,7 @@
 from annotators.queue.app import QueueSettings, queue_app
 from annotators.queue.clip import ClipDone, Stamp, transcribe_queued_clip
 from annotators.queue.enqueue import EnqueueReport, enqueue_clips
-from annotators.queue.schema import ensure_queue_schema, is_queue_table
+from annotators.queue.schema import ensure_queue_schema
 from annotators.queue.status import JobState, QueueStatus, queue_status
 from annotators.queue.task import ClipFailed
 from annotators.queue.worker import machine_name, run_worker
@@ -24,7 +24,6 @@ __all__ = [
     "Stamp",
     "enqueue_clips",
     "ensure_queue_schema",
-    "is_queue_table",
     "machine_name",
     "queue_app",
     "queue_status",

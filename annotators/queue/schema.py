@@ -4,7 +4,7 @@ procrastinate keeps neither the worker's machine nor a failed job's error).
 
 Applied once per database, idempotently and under an advisory lock, so two machines that
 start at the same moment do not both create it. These tables are not Storyframe's schema:
-Alembic's comparisons leave them out (:func:`is_queue_table`).
+Alembic's comparisons leave them out (:func:`annotators.store.migrate.include_name`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from annotators.errors import ProjectError
 
 # Any constant distinct from the writers' lock (annotators.store.engine.WRITE_LOCK).
 SCHEMA_LOCK = 0x5F_51_55_45  # "_QUE"
-# also in annotators/store/migrations/env.py (kept import-free there)
-QUEUE_TABLE_PREFIXES = ("procrastinate_", "storyframe_queue_")
 
 ATTEMPTS_TABLE = """
 CREATE TABLE IF NOT EXISTS storyframe_queue_attempts (
@@ -35,11 +33,6 @@ CREATE TABLE IF NOT EXISTS storyframe_queue_attempts (
 CREATE INDEX IF NOT EXISTS storyframe_queue_attempts_job_idx
     ON storyframe_queue_attempts (job_id, id);
 """
-
-
-def is_queue_table(name: str | None) -> bool:
-    """True for a table (or index, type) that belongs to the queue, not to Storyframe."""
-    return bool(name) and name.startswith(QUEUE_TABLE_PREFIXES)
 
 
 def ensure_queue_schema(conninfo: str) -> bool:

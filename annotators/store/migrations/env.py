@@ -13,19 +13,10 @@ from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
 import annotators.store.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from annotators.store.migrate import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-
-# The transcription queue's tables (annotators.queue.schema) share a server project's
-# database; they are procrastinate's, not this schema's, so comparisons leave them out.
-QUEUE_TABLE_PREFIXES = ("procrastinate_", "storyframe_queue_")
-
-
-def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    """Alembic's filter: every object but the queue's tables."""
-    return not (type_ == "table" and name is not None and name.startswith(QUEUE_TABLE_PREFIXES))
 
 
 def _configure_and_run(connection: Connection) -> None:
