@@ -30,6 +30,7 @@ def _load_commands() -> None:
     from . import (  # noqa: F401
         analysis_cmds,
         codebook_cmds,
+        db_cmds,
         exchange_cmds,
         export_cmds,
         language_cmds,
