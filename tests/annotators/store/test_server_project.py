@@ -192,3 +192,20 @@ def test_coders_created_at_once_by_several_processes_are_one_row_each(
     assert len({tuple(r) for r in results}) == 1
     with Project.open(path) as project:
         assert sorted(c.name for c in select_coders(project)) == ["ann", "bob", "cy"]
+
+
+def test_a_libpq_service_names_the_server_without_a_password_in_the_file(
+    tmp_path: Path,
+    pg_cluster,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    name = pg_cluster.new_database()
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[lab]\nhost={pg_cluster.socket_dir}\nuser=postgres\ndbname={name}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    path = tmp_path / "study.storyframe"
+    with Project.create(path, database="postgresql:///?service=lab") as project:
+        add_video(project)
+    assert "service=lab" in path.read_text() and name not in path.read_text()
+    with Project.open(path) as again:
+        assert len(again.videos()) == 1
