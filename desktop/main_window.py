@@ -214,9 +214,11 @@ class MainWindow(QMainWindow):
         )
 
     # -- projects -----------------------------------------------------------------------
-    def start(self) -> None:
-        """Open the last or default project; ask the coder's name the first time."""
-        QTimer.singleShot(0, lambda: self.open_project(startup_project_path(self.settings)))
+    def start(self, project: Path | None = None) -> None:
+        """Open ``project`` (default: the last or default project); ask the coder's name
+        the first time."""
+        path = project or startup_project_path(self.settings)
+        QTimer.singleShot(0, lambda: self.open_project(path))
 
     def coder_name(self) -> str | None:
         """The remembered coder name, asked once (None when the user cancels)."""
