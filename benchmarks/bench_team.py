@@ -7,11 +7,16 @@ the run the project's annotations must equal those of the same edit scripts repl
 after another in one process: no lost and no doubled row. The same load on one SQLite
 project file is measured beside it.
 
-Part ``workers`` (see ``bench_team_workers`` in this file when present): transcription
-workers over a shared queue.
+Part ``workers``: ``--clips`` (200) short spoken clips are queued on one server project and
+``--workers`` (4) ``storyframe worker`` processes transcribe them with the bundled tiny.en;
+one worker is killed with SIGKILL while it holds a clip, halfway through. Every clip must end
+with exactly one transcript, the killed worker's clip taken over by another worker after the
+stall timeout (``--stalled-after``). Beside it, the same clips with the single-process
+``storyframe transcribe`` batch on a SQLite project (the naive alternative, same run).
 
 Run: ``.venv/bin/python benchmarks/bench_team.py [--part coders] [--coders 10] [--edits 1000]
-[--pace-ms 100]``. Starts a throwaway PostgreSQL cluster (tests/pg_cluster.py).
+[--pace-ms 100]`` or ``--part workers [--workers 4] [--clips 200] [--stalled-after 10]``.
+Starts a throwaway PostgreSQL cluster (tests/pg_cluster.py).
 """
 
 from __future__ import annotations
@@ -162,12 +167,161 @@ def bench_coders(make_database, coders: int, edits: int, pace_s: float) -> None:
             )
 
 
+# --- part "workers" ---------------------------------------------------------------------
+
+STORYFRAME = (sys.executable, "-c", "from annotators.cli import main; main()")
+
+
+def make_clips(folder: Path, count: int, seed: int = 3) -> list[Path]:
+    """``count`` distinct 1.5-3 s clips cut at random places of the spoken fixture."""
+    import numpy as np
+
+    from annotators.media.audio import load_audio
+    from tests.data.make_speech_fixture import RATE, write_clip
+
+    audio, rng = load_audio(CLIP), random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        length = int(rng.uniform(1.5, 3.0) * RATE)
+        start = rng.randrange(0, len(audio) - length)
+        # a little noise of its own: no two clips have the same content hash
+        noise = np.random.default_rng(index).normal(0, 0.002, length).astype(np.float32)
+        path = folder / f"clip_{index:03d}.mp4"
+        write_clip(audio[start : start + length] + noise, path)
+        paths.append(path)
+    return paths
+
+
+def _import(path: Path, media: Path, database: str | None) -> None:
+    with Project.create(path, database=database) as project:
+        report = run_job(project.import_media([media]))
+        assert len(report.imported) == len(list(media.glob("*.mp4"))), report
+
+
+def _worker(path: Path, stalled_after: float):  # type: ignore[no-untyped-def]
+    import subprocess
+
+    argv = [*STORYFRAME, "worker", str(path), "--stalled-after", str(stalled_after)]
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _transcripts_per_clip(project: Project) -> list[int]:
+    from sqlalchemy import text
+
+    with project.engine.connect() as connection:
+        return list(connection.execute(text(
+            "SELECT count(t.id) FROM video v LEFT JOIN transcript t ON t.video_id = v.id "
+            "GROUP BY v.id"
+        )).scalars())  # fmt: skip
+
+
+def _holding_clip(project: Project, pid: int) -> int | None:
+    """The job worker ``pid`` is transcribing right now, if any."""
+    from sqlalchemy import text
+
+    with project.engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT a.job_id FROM storyframe_queue_attempts a JOIN procrastinate_jobs j "
+            "ON j.id = a.job_id WHERE a.pid = :pid AND a.finished_at IS NULL "
+            "AND j.status = 'doing'"
+        ), {"pid": pid}).scalar()  # fmt: skip
+
+
+def run_workers(path: Path, workers: int, stalled_after: float) -> tuple[float, int, bool]:
+    """Queue every clip, run ``workers`` worker processes, SIGKILL one halfway while it
+    holds a clip; return (wall seconds, the killed job, whether it finished elsewhere)."""
+    import os
+    import signal
+
+    from sqlalchemy import text
+
+    from annotators.queue import enqueue_clips, queue_status
+
+    with Project.open(path) as project:
+        began = time.perf_counter()
+        total = len(enqueue_clips(project).job_ids)
+        started = [_worker(path, stalled_after) for _ in range(workers)]
+        victim, killed_job = started[0], None
+        try:
+            while not (status := queue_status(project)).finished:
+                if killed_job is None and status.count("done") >= total // 2:
+                    killed_job = _holding_clip(project, victim.pid)
+                    if killed_job is not None:
+                        os.kill(victim.pid, signal.SIGKILL)
+                        print(
+                            f"  killed worker {victim.pid} (SIGKILL) while it held job "
+                            f"{killed_job}, at {status.count('done')}/{total} clips done"
+                        )
+                time.sleep(0.02 if killed_job is None else 0.2)
+            wall = time.perf_counter() - began
+        finally:
+            for worker in started:
+                if worker.poll() is None:
+                    worker.send_signal(signal.SIGINT)
+            for worker in started:
+                worker.communicate(timeout=60)
+        with project.engine.connect() as connection:
+            pids = connection.execute(text(
+                "SELECT pid FROM storyframe_queue_attempts WHERE job_id = :job ORDER BY id"
+            ), {"job": killed_job}).scalars().all()  # fmt: skip
+        taken_over = len(pids) >= 2 and pids[-1] != victim.pid
+        counts = _transcripts_per_clip(project)
+        print(
+            f"  {status.summary()}; transcripts per clip: min {min(counts)}, "
+            f"max {max(counts)} over {len(counts)} clips"
+        )
+        assert status.count("done") == total and set(counts) == {1}, "not exactly once"
+    return wall, killed_job or 0, taken_over
+
+
+def run_batch(path: Path) -> float:
+    """The single-process ``storyframe transcribe`` batch on ``path``; wall seconds."""
+    import subprocess
+
+    began = time.perf_counter()
+    done = subprocess.run([*STORYFRAME, "transcribe", str(path)], capture_output=True, text=True)
+    wall = time.perf_counter() - began
+    assert done.returncode == 0, done.stderr[-2000:]
+    with Project.open(path) as project:
+        assert set(_transcripts_per_clip(project)) == {1}
+    return wall
+
+
+def bench_workers(make_database, workers: int, clips: int, stalled_after: float) -> None:  # type: ignore[no-untyped-def]
+    """Print both runs' wall time and clips per minute, and the exactly-once check."""
+    with tempfile.TemporaryDirectory(prefix="bench-workers-") as tmp:
+        media = Path(tmp) / "media"
+        make_clips(media, clips)
+        team, solo = Path(tmp) / "team.storyframe", Path(tmp) / "solo.storyframe"
+        _import(team, media, make_database())
+        _import(solo, media, None)
+        print(
+            f"workers: {clips} clips, {workers} worker processes, one SIGKILLed halfway "
+            f"(stall timeout {stalled_after:.0f} s)"
+        )
+        wall, job, taken_over = run_workers(team, workers, stalled_after)
+        print(f"  killed worker's clip (job {job}) finished by another worker: {taken_over}")
+        solo_wall = run_batch(solo)
+        print(
+            f"  {workers} workers (server): {wall:6.1f} s, {clips / wall * 60:6.1f} clips/min, "
+            "every clip exactly once"
+        )
+        print(
+            f"  1 batch process (SQLite): {solo_wall:6.1f} s, "
+            f"{clips / solo_wall * 60:6.1f} clips/min"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("coders", "workers", "all"), default="all")
     parser.add_argument("--coders", type=int, default=10)
     parser.add_argument("--edits", type=int, default=1000)
     parser.add_argument("--pace-ms", type=float, default=100.0)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clips", type=int, default=200)
+    parser.add_argument("--stalled-after", type=float, default=10.0)
     args = parser.parse_args()
     import os
 
@@ -183,9 +337,7 @@ def main() -> None:
         if args.part in ("coders", "all"):
             bench_coders(make_database, args.coders, args.edits, args.pace_ms / 1000)
         if args.part in ("workers", "all"):
-            workers = globals().get("bench_workers")
-            if workers is not None:
-                workers(make_database)
+            bench_workers(make_database, args.workers, args.clips, args.stalled_after)
     finally:
         cluster.stop()
 
