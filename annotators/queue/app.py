@@ -70,6 +70,9 @@ def queue_app(project: Project, settings: QueueSettings | None = None) -> procra
     settings = settings or QueueSettings()
     connector = procrastinate.PsycopgConnector(conninfo=info, min_size=1, max_size=4)
     app = procrastinate.App(connector=connector)
-    retry = procrastinate.RetryStrategy(max_attempts=settings.retries, wait=settings.retry_wait_s)
+    # no strategy at all for 0 retries: RetryStrategy(max_attempts=0) would retry forever
+    retry = settings.retries and procrastinate.RetryStrategy(
+        max_attempts=settings.retries, wait=settings.retry_wait_s
+    )
     app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=True, retry=retry)(transcribe_clip)
     return app
