@@ -119,7 +119,7 @@ def show_queue(opened: Project, run: str | None = None) -> None:
             error = job.message if job.status == "failed" else ""
             table.add_row(
                 str(job.video_id), job.file_name, job.status, job.machine,
-                str(job.attempts + 1), error,
+                str(job.tries), error,
             )  # fmt: skip
         console.print(table)
 
@@ -155,7 +155,7 @@ def transcribe_on_workers(
     if failed:
         table = Table("video id", "file", "tries", "error")
         for job in failed:
-            table.add_row(str(job.video_id), job.file_name, str(job.attempts + 1), job.message)
+            table.add_row(str(job.video_id), job.file_name, str(job.tries), job.message)
         console.print(table)
         raise typer.Exit(EXIT_PARTIAL)
 
@@ -197,7 +197,7 @@ def _finished_line(job: JobState) -> str:
     where = f" on {job.machine}" if job.machine else ""
     if job.status == "done":
         return f"{job.file_name}: {job.outcome or 'done'}{where}"
-    return f"{job.file_name}: failed after {job.attempts + 1} tries{where}: {job.message}"
+    return f"{job.file_name}: failed after {job.tries} tries{where}: {job.message}"
 
 
 def _print_clip(event: ClipDone | ClipFailed) -> None:

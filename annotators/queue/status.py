@@ -31,9 +31,10 @@ SHOWN_STATUS = {
 
 _JOBS = text(
     """
-    SELECT j.id, j.status, j.attempts, (j.args->>'video_id')::int AS video_id,
+    SELECT j.id, j.status, (j.args->>'video_id')::int AS video_id,
            j.args->>'run' AS run, v.file_name, a.machine, a.pid, a.outcome, a.message,
-           a.transcript_id
+           a.transcript_id,
+           (SELECT count(*) FROM storyframe_queue_attempts n WHERE n.job_id = j.id) AS tries
       FROM procrastinate_jobs j
       LEFT JOIN video v ON v.id = (j.args->>'video_id')::int
       LEFT JOIN LATERAL (
@@ -49,14 +50,15 @@ _JOBS = text(
 
 @dataclass(frozen=True)
 class JobState:
-    """One clip's job: ``status`` is waiting, running, done or failed; ``machine`` ran the
-    latest attempt; ``message`` is its outcome or error."""
+    """One clip's job: ``status`` is waiting, running, done or failed; ``tries`` counts the
+    attempts workers started (a killed worker's included); ``machine`` ran the latest one;
+    ``message`` is its outcome or error."""
 
     job_id: int
     video_id: int
     file_name: str
     status: str
-    attempts: int
+    tries: int
     run: str
     machine: str = ""
     pid: int | None = None
@@ -138,7 +140,7 @@ def _job(row) -> JobState:  # type: ignore[no-untyped-def]
         video_id=row["video_id"],
         file_name=row["file_name"] or f"video {row['video_id']} (removed)",
         status=SHOWN_STATUS.get(row["status"], row["status"]),
-        attempts=row["attempts"],
+        tries=row["tries"],
         run=row["run"] or "",
         machine=row["machine"] or "",
         pid=row["pid"],

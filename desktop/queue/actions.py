@@ -51,16 +51,14 @@ def show_queue(
     if project.server is None:
         show_error(NEEDS_SERVER)
         return None
-    existing = getattr(parent, "_queue_dialog", None)
-    if (
-        isinstance(existing, QueueDialog)
-        and existing.isVisible()
-        and existing.panel.project is project
-    ):
-        existing.raise_()
-        return existing
+    for existing in parent.findChildren(QueueDialog):
+        if existing.isVisible() and existing.panel.project is project:
+            existing.raise_()
+            return existing
+        existing.deleteLater()  # closed, or another project's
     dialog = QueueDialog(QueuePanel(project), parent)
-    parent._queue_dialog = dialog  # type: ignore[attr-defined]
+    dialog.panel.transcripts_stored.connect(lambda: ws.data_changed.emit("transcripts"))
+    ws.project_changed.connect(dialog.close)  # it shows the queue of the project it opened on
     dialog.panel.start()
     dialog.show()
     return dialog

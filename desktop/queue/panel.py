@@ -66,7 +66,13 @@ class StatusPoller(QObject):
 
 
 class QueuePanel(QWidget):
-    """Shows one server project's queue, refreshed while the panel is visible."""
+    """Shows one server project's queue, refreshed while the panel is visible.
+
+    ``transcripts_stored`` is emitted when more clips are done than at the previous read
+    (workers on other machines stored transcripts: the views showing them can reload).
+    """
+
+    transcripts_stored = Signal()
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +85,7 @@ class QueuePanel(QWidget):
         self._note = QLabel("Reading the queue…")
         self.table = QTableWidget(0, len(COLUMNS))
         self._build()
+        self._done: int | None = None
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
 
@@ -143,12 +150,16 @@ class QueuePanel(QWidget):
         self.table.setRowCount(len(shown))
         for row, job in enumerate(shown):
             error = job.message if job.status == "failed" else ""
-            cells = (job.file_name, job.status, job.machine, str(job.attempts + 1), error)
+            cells = (job.file_name, job.status, job.machine, str(job.tries), error)
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.table.setItem(row, column, item)
         self._note.setText(f"Updated {datetime.now():%H:%M:%S}; refreshed every 2 s.")
+        done = status.count("done")
+        if self._done is not None and done > self._done:
+            self.transcripts_stored.emit()
+        self._done = done
 
     def _show_unreachable(self, message: str) -> None:
         self._note.setText(message)

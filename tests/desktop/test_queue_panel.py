@@ -56,6 +56,8 @@ def test_transcribe_on_workers_shows_the_queue_and_its_failures(  # type: ignore
     window.show()
     assert window.open_project(team_file)
     reads: list[str] = []
+    refreshed: list[str] = []
+    window.workspace.data_changed.connect(refreshed.append)
 
     window.actions_by_name["transcribe_workers"].trigger()
 
@@ -82,6 +84,7 @@ def test_transcribe_on_workers_shows_the_queue_and_its_failures(  # type: ignore
     assert panel.table.item(0, 0).text() == "b_broken.mp4"
     assert panel.table.item(0, 4).text()  # the error the worker met
     assert reads and all(name == "MainThread" for name in reads)  # delivered on the UI thread
+    assert "transcripts" in refreshed  # the views reload the transcript the worker stored
     _dialog(window).close()
     window.close()
 

@@ -57,6 +57,7 @@ def test_two_workers_one_killed_every_clip_transcribed_once(
         retried = [a for a in attempts(project) if a["job_id"] == killed_job]
         assert retried[-1]["pid"] == survivor.pid and retried[-1]["finished"]
         assert retried[-1]["status"] == "succeeded"
+        assert next(j for j in status.jobs if j.job_id == killed_job).tries == len(retried)
     code, out, _err = stop_worker(survivor)
     assert code == 0  # Ctrl+C stops cleanly
     done_lines = [line for line in out.splitlines() if ": transcribed" in line]
@@ -88,13 +89,14 @@ def test_failing_clip_is_retried_then_reported_failed(
     assert waited.returncode == 3, waited.stderr  # done, but a clip needs attention
     assert "Transcribed 1 clips on workers, 1 failed." in waited.stdout
     assert broken.file_name in waited.stdout
+    assert f"{broken.file_name}: failed after 3 tries" in waited.stderr  # the progress view
     with Project.open(team_project) as project:
         tries = [a for a in attempts(project) if a["outcome"] == "failed"]
         assert len(tries) == 3  # the first try and 2 retries, then no more
         assert all(broken.file_name in a["message"] or "audio" in a["message"] for a in tries)
         failed = queue_status(project).failed()
         assert [job.video_id for job in failed] == [broken.id]
-        assert failed[0].message  # the error is kept for the progress view
+        assert failed[0].message and failed[0].tries == 3  # kept for the progress view
     shown = subprocess.run(storyframe("queue", str(team_project)), capture_output=True,
                            text=True, check=False)  # fmt: skip
     assert "1 done, 1 failed" in shown.stdout and broken.file_name in shown.stdout
