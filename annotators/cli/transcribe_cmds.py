@@ -101,6 +101,9 @@ def transcribe_cmd(
             show_queue(opened)
             return
         if opened.server is not None and not translate:  # translations run here
+            if engine != DEFAULT_ENGINE or model is not None:
+                err_console.print("Note: on a team project each worker's --engine and --model "
+                                  "decide how its clips are transcribed.")  # fmt: skip
             transcribe_on_workers(opened, _video_ids(videos), force, language, no_wait)
             return
         job = transcribe_project(
