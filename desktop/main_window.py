@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self.playback.error.connect(self.show_error)
         self.playback.loaded.connect(self._on_loaded)
         self.playback.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.workspace.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.playback.playing_changed.connect(lambda playing: playing or self.remember_position())
         self.job_bar.job_failed.connect(self.show_error)
         self.job_bar.job_finished.connect(self._on_job_finished)
