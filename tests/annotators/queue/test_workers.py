@@ -100,6 +100,7 @@ def test_failing_clip_is_retried_then_reported_failed(
     shown = subprocess.run(storyframe("queue", str(team_project)), capture_output=True,
                            text=True, check=False)  # fmt: skip
     assert "1 done, 1 failed" in shown.stdout and broken.file_name in shown.stdout
+    assert run_command(["transcribe", str(team_project), "--status"]) == 0
     code, out, _ = stop_worker(workers[0])
     assert code == 0
     assert out.count("failed (try") == 3 and "giving up" in out
