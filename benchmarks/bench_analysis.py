@@ -61,13 +61,16 @@ TEXTS = [
 OVERLAYS = [Overlay(t, s, e, x, y, c, k) for t, s, e, x, y, c, k in TEXTS]
 
 
-def ocr_clip(cache_dir: Path) -> Path:
-    path = cache_dir / "bench_analysis_60s_1080x1920.mp4"
+def ocr_clip(cache_dir: Path, moving: bool = False) -> Path:
+    """The benchmark clip (generated once): still backgrounds, or panning ones (``moving``)."""
+    name = "moving" if moving else "60s"
+    path = cache_dir / f"bench_analysis_{name}_1080x1920.mp4"
     if not path.exists():
         print(f"generating {path} ...", flush=True)
         partial = path.with_suffix(".part.mp4")
         make_overlay_clip(partial, frames=FRAMES, overlays=OVERLAYS, cuts=CUTS, fps=FPS,
-                          width=WIDTH, height=HEIGHT, keyint=150, crf=23)  # fmt: skip
+                          width=WIDTH, height=HEIGHT, keyint=150, crf=23,
+                          moving=moving)  # fmt: skip
         partial.rename(path)
     return path
 

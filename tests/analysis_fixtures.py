@@ -79,12 +79,13 @@ def make_overlay_clip(
     audio_rate: int = 16000,
 ) -> Path:
     """Write an H.264 clip of ``frames`` frames; a new shot (new background) starts at each
-    frame in ``cuts``; ``moving`` pans the background a pixel a frame (no frame repeats).
+    frame in ``cuts``; ``moving`` pans the background under the overlays like a handheld
+    camera (a few pixels a frame, back and forth: every frame differs, no jump within a shot).
     ``audio`` (mono float32 samples at ``audio_rate``) adds an AAC track."""
     path = Path(path)
     starts = [0, *sorted(cuts)]
     backgrounds = {
-        s: shot_background(height + 64, width + 64, 11 + k) for k, s in enumerate(starts)
+        s: shot_background(height + PAN, width + PAN, 11 + k) for k, s in enumerate(starts)
     }
     time_base = 1 / Fraction(fps)
     with av.open(str(path), "w") as container:
@@ -94,8 +95,8 @@ def make_overlay_clip(
         sound = _audio_stream(container, audio_rate) if audio is not None else None
         for index in range(frames):
             shot = max(s for s in starts if s <= index)
-            offset = (index - shot) % 64 if moving else 0
-            picture = backgrounds[shot][offset : offset + height, offset : offset + width].copy()
+            dx, dy = _pan(index - shot) if moving else (0, 0)
+            picture = backgrounds[shot][dy : dy + height, dx : dx + width].copy()
             for overlay in overlays:
                 if overlay.start_frame <= index <= overlay.end_frame:
                     draw_overlay(picture, overlay)
@@ -106,6 +107,19 @@ def make_overlay_clip(
         if sound is not None:
             _write_audio(container, sound, np.asarray(audio, dtype=np.float32), audio_rate)
     return path
+
+
+PAN = 192  # background margin the moving camera pans over (pixels)
+
+
+def _pan(frame: int) -> tuple[int, int]:
+    """Background offset on ``frame`` of a shot: 3 px/frame across, 2 down, back and forth."""
+
+    def bounce(position: int) -> int:
+        position %= 2 * PAN
+        return position if position < PAN else 2 * PAN - 1 - position
+
+    return bounce(3 * frame), bounce(2 * frame)
 
 
 def _audio_stream(container, rate: int):  # type: ignore[no-untyped-def]
