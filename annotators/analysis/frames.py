@@ -36,6 +36,16 @@ class DecodedFrame:
         """The full picture, BGR, display orientation."""
         return _turn(self.frame.to_ndarray(format="bgr24"), self.rotation)
 
+    def small_bgr(self, max_side: int) -> tuple[np.ndarray, float]:
+        """The picture, BGR, display orientation, shrunk so its longer side is at most
+        ``max_side``; with the ratio applied (1.0 when it was small enough already)."""
+        width, height = self.frame.width, self.frame.height
+        ratio = min(1.0, max_side / max(width, height))
+        if ratio == 1.0:
+            return self.bgr(), 1.0
+        size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
+        return _turn(small_bgr(self.frame, size), self.rotation), ratio
+
     def gray_thumb(self, scale: int) -> np.ndarray:
         """The picture in grey, each side divided by ``scale`` (from the luma plane: cheap)."""
         width, height = max(1, self.frame.width // scale), max(1, self.frame.height // scale)
