@@ -45,7 +45,7 @@ from annotators.jobs import Job, Progress
 
 ENGINE = "rapidocr-onnxruntime"
 INSTALL_HINT = "pip install --no-deps rapidocr-onnxruntime==1.4.4"
-THUMB_SCALE = 4  # thumbnails are a quarter of each side: ~2 ms a 1080x1920 frame
+THUMB_SCALE = 4  # thumbnails are a quarter of each side: < 1 ms a 1080x1920 frame
 BLOCK = 12  # thumbnail pixels per side of a change-test block
 PROGRESS_EVERY = 30
 SAME_LINE_IOU = 0.7  # a detected box is the same line as a recognised one (fixed overlays)
@@ -168,7 +168,7 @@ def quad_box(quad: np.ndarray) -> Box:
 @dataclass(frozen=True)
 class _Line:
     """A line recognised on a looked-at frame: its reading (None: nothing confident) and its
-    strokes (detail of the thumbnail in its box) then, to tell whether it changed since."""
+    strokes then (see :func:`_strokes`), to tell whether it changed since."""
 
     box: Box
     reading: Reading | None
@@ -269,7 +269,7 @@ class _Pass:
         if not sampled:
             return
         if self.read_thumb is None or not self._unchanged(thumb):
-            self.readings = self._look(decoded, thumb)
+            self.readings = self._look(decoded)
             self.read_thumb = thumb
         self._match(decoded.index)
         self.thumbs = [(decoded.index, thumb)]
@@ -281,14 +281,14 @@ class _Pass:
         self.open = []
         return sorted((self._occurrence(t) for t in self.done), key=_order)
 
-    def _look(self, decoded: DecodedFrame, thumb: np.ndarray) -> list[Reading]:
+    def _look(self, decoded: DecodedFrame) -> list[Reading]:
         """Detect the lines of a frame; recognise those that are new or changed."""
         small, ratio = decoded.small_bgr(self.settings.det_max_side)
         quads = self.reader.detect(small, ratio)
         gray = _Gray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), 1 / ratio)
-        kept = [self._unchanged_line(quad_box(q), gray) for q in quads]
-        if not self.settings.skip_unchanged:
-            kept = [None] * len(quads)
+        kept: list[_Line | None] = [None] * len(quads)
+        if self.settings.skip_unchanged:
+            kept = [self._unchanged_line(quad_box(q), gray) for q in quads]
         fresh = [q for q, line in zip(quads, kept, strict=True) if line is None]
         read = iter(self.reader.recognise(decoded.bgr(), fresh) if fresh else [])
         lines = []
@@ -311,7 +311,7 @@ class _Pass:
 
     def _same_strokes(self, line: _Line, gray: _Gray) -> bool:
         now, level = _strokes(gray, line.box)
-        if now.shape != line.strokes.shape:
+        if now.shape != line.strokes.shape or now.size == 0:
             return False
         # the larger of the two contrasts: the same letters over a darker or brighter part of
         # a moving picture have more or less contrast, another text over the same has as much
