@@ -427,7 +427,7 @@ def load_average() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "sf-bench")
-    parser.add_argument("--skip-naive", action="store_true", help="no naive OCR run (saves ~2 min)")
+    parser.add_argument("--skip-naive", action="store_true", help="no naive or first-version OCR")
     parser.add_argument("--skip-suggest", action="store_true")
     args = parser.parse_args()
     args.cache_dir.mkdir(parents=True, exist_ok=True)
