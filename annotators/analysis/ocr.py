@@ -28,6 +28,7 @@ the clip's frame table.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -51,10 +52,17 @@ PROGRESS_EVERY = 30
 SAME_LINE_IOU = 0.7  # a detected box is the same line as a recognised one (fixed overlays)
 STROKE_LEVEL = 0.6  # share of a line's stroke contrast (95th percentile) that is a change
 MIN_STROKE_LEVEL = 12.0  # grey levels: never call noise on a flat, faint line a change
-# One onnxruntime thread: on 2 cores a second one mostly waits (spinning) for the decoder's
-# threads, which decode the next frames meanwhile; measured 16-17 s against 26-31 s for the
-# moving 60 s benchmark clip at load 5-7.
-ORT_THREADS = 1
+
+
+def _model_threads() -> int:
+    """onnxruntime threads: half the usable cores. The other half decodes the next frames
+    meanwhile; on the 2-core target a second model thread mostly waited (spinning) for them:
+    the moving 60 s benchmark clip took 16-17 s with one, 26-31 s with two (load 5-7)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (usable or 2) // 2)
+
+
+ORT_THREADS = _model_threads()
 
 Box = tuple[float, float, float, float]
 
