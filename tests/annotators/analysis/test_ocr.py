@@ -118,6 +118,21 @@ def test_text_changing_in_place_over_moving_picture_is_read_again(
     assert abs(spans[0][2] - 69) <= 2 and abs(spans[1][1] - 70) <= 2
 
 
+def test_rotated_phone_clip_is_read_in_display_pixels(tmp_path: Path, reader: TextReader) -> None:
+    # stored landscape with a 90-degree display matrix, panning: boxes are display pixels
+    overlay = Overlay("link in bio", 10, 80, 40, 420, WHITE, 1.1)
+    clip = make_overlay_clip(
+        tmp_path / "turned.mp4", frames=90, overlays=[overlay], moving=True, rotation=90
+    )
+    result = run_job(read_onscreen_text(clip, reader))
+    assert [o.text for o in result.occurrences] == ["link in bio"]
+    occ = result.occurrences[0]
+    assert abs(occ.start_frame - 10) <= 2 and abs(occ.end_frame - 80) <= 2
+    x0, y0, x1, y1 = overlay_box(overlay)
+    assert abs(occ.box[0] - x0) < 12 and abs(occ.box[2] - x1) < 12
+    assert occ.box[1] < y1 and occ.box[3] > y0
+
+
 def test_one_letter_changing_in_place_is_read_again(tmp_path: Path) -> None:
     # "Day 3" becomes "Day 8" on a moving picture: the line's strokes changed, so it is
     # recognised again (the merge then keeps one occurrence: the texts are near-identical)
