@@ -6,6 +6,10 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+from sqlalchemy import inspect, text
+
+from annotators.store.server import is_pointer_file
+
 # Text that breaks naive code: Rich markup and emoji codes, quotes, formula starts, control
 # characters, right-to-left marks, very long words.
 HOSTILE_TEXTS = (
@@ -16,7 +20,10 @@ HOSTILE_TEXTS = (
 
 def table_digest(project_file: Path) -> str:
     """sha256 over every row of every table of the project file (read-only connection), so a
-    test can prove that a refused input changed nothing."""
+    test can prove that a refused input changed nothing. A server project's file: over every
+    row of its database."""
+    if is_pointer_file(project_file):
+        return server_digest(project_file)
     digest = hashlib.sha256()
     connection = sqlite3.connect(f"file:{project_file}?mode=ro", uri=True)
     try:
@@ -32,4 +39,19 @@ def table_digest(project_file: Path) -> str:
                 digest.update(repr(row).encode())
     finally:
         connection.close()
+    return digest.hexdigest()
+
+
+def server_digest(project_file: Path) -> str:
+    """sha256 over every row of every table of the server project ``project_file`` names
+    (rows sorted by their text, so the digest does not depend on the scan order)."""
+    from annotators.project import Project
+
+    digest = hashlib.sha256()
+    with Project.open(project_file) as project, project.engine.connect() as connection:
+        for table in sorted(inspect(connection).get_table_names()):
+            digest.update(table.encode())
+            rows = connection.execute(text(f'SELECT * FROM "{table}"')).all()
+            for row in sorted(map(repr, map(tuple, rows))):
+                digest.update(row.encode())
     return digest.hexdigest()

@@ -25,10 +25,10 @@ FPS = 25.0
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
+def project(tmp_path: Path, database: str | None) -> Iterator[Project]:
     """Two file-less clips (one has a file on disk), coders ana and ben, six annotations."""
     (tmp_path / "one.mp4").write_bytes(b"x")
-    with Project.create(tmp_path / "study.storyframe") as project:
+    with Project.create(tmp_path / "study.storyframe", database=database) as project:
         with project.session() as session:
             for name in ("one.mp4", "two.mp4"):
                 session.add(Video(path=name, file_name=name, content_hash=name.ljust(64, "0"),

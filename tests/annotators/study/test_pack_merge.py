@@ -9,6 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from annotators.coding import Coding
@@ -256,7 +257,7 @@ def test_a_file_of_other_videos_is_refused(lead: Lead, tmp_path: Path) -> None:
     other_clips = tmp_path / "other-clips"
     other_clips.mkdir()
     make_clip(other_clips / "stranger.mp4", seconds=0.3, fps=25)
-    with Project.create(tmp_path / "other.storyframe") as other:
+    with Project.create(tmp_path / "other.storyframe") as other:  # a coder file: SQLite
         run_job(other.import_media([other_clips]))
         video = other.videos()[0]
         Coding.for_project(other).add_annotation(
@@ -276,10 +277,10 @@ def test_unmatched_clips_are_reported_and_the_rest_merged(lead: Lead, tmp_path: 
             for row in session.exec(select(table).where(table.video_id == clip.id)):
                 session.delete(row)
         session.commit()
-    with closing(sqlite3.connect(lead.project.path)) as connection:
-        connection.execute("DELETE FROM assignment WHERE video_id = ?", (clip.id,))
-        connection.execute("DELETE FROM video WHERE id = ?", (clip.id,))
-        connection.commit()
+    with lead.project.session() as session:
+        session.execute(text("DELETE FROM assignment WHERE video_id = :id"), {"id": clip.id})
+        session.execute(text("DELETE FROM video WHERE id = :id"), {"id": clip.id})
+        session.commit()
     report = merge(lead.project, path)
     assert report.unmatched_videos == [clip.file_name]
     assert report.skipped == 2 and report.conflicts == []
