@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from annotators.errors import CodingError
 from annotators.store.engine import begin_write
-from annotators.store.portable import sync_id_sequence
+from annotators.store.portable import driver_message, sync_id_sequence
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 R = TypeVar("R")
@@ -307,7 +307,7 @@ class History:
             except (CodingError, IntegrityError) as error:
                 # IntegrityError: e.g. a clip value restored by undo was set again elsewhere
                 session.rollback()
-                reason = error.orig if isinstance(error, IntegrityError) else error
+                reason = driver_message(error) if isinstance(error, IntegrityError) else error
                 raise CodingError(
                     f"cannot {verb} '{action.label}': {reason}; nothing was changed"
                 ) from error

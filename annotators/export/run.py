@@ -11,7 +11,7 @@ from annotators.errors import ExportError
 from annotators.jobs import Job, run_job
 from annotators.safety.outputs import OutputGuard, check_target
 from annotators.store.engine import sqlite_problem
-from annotators.store.portable import DRIVER_ERRORS, begin_snapshot, driver_message
+from annotators.store.portable import begin_snapshot, driver_errors, driver_message
 
 from .csvio import CsvOptions
 from .dictionary import TableExport, dictionary_path
@@ -108,7 +108,7 @@ def _export_job(
             if fmt == ONSCREEN_FORMAT:
                 return (yield from onscreen_text_job(session, out, flt, options, guard))
             return (yield from transcripts_job(session, out, fmt, flt, guard))
-    except (SQLAlchemyError, *DRIVER_ERRORS) as error:  # the fast paths query the driver
+    except (SQLAlchemyError, *driver_errors()) as error:  # the fast paths query the driver
         reason = sqlite_problem(error) or driver_message(error)
         raise ExportError(
             f"{project.path}: cannot read the project ({reason}); nothing was exported"

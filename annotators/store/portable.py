@@ -8,9 +8,9 @@ behaves exactly like a project file: the same rows, the same order, the same byt
 from __future__ import annotations
 
 import sqlite3
+import sys
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
@@ -19,8 +19,13 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
 from sqlmodel import Session
 
-# Errors the raw driver cursors raise (SQLAlchemy wraps only what goes through it)
-DRIVER_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, psycopg.Error)
+
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The errors raw driver cursors raise (SQLAlchemy wraps only what goes through it):
+    sqlite3's, and psycopg's once it is loaded. psycopg is imported only by a server
+    project's engine (it costs 0.3 s of start-up), and without it none can be raised."""
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.Error,) if psycopg is None else (sqlite3.Error, psycopg.Error)
 
 
 def dialect_name(bind: Session | Connection) -> str:
@@ -100,7 +105,7 @@ def sync_id_sequence(session: Session, table: Table) -> None:
 def is_unique_violation(error: IntegrityError) -> bool:
     """True when ``error`` is a UNIQUE (or primary key) violation on either backend."""
     orig = error.orig
-    if isinstance(orig, psycopg.errors.UniqueViolation):
+    if type(orig).__name__ == "UniqueViolation":  # psycopg.errors.UniqueViolation
         return True
     return "UNIQUE constraint failed" in str(orig)
 

@@ -34,7 +34,7 @@ from annotators.errors import StudyError
 from annotators.project.files import from_stored_path, to_stored_path
 from annotators.store.engine import make_engine
 from annotators.store.models import Assignment, ProjectMeta, Video, utcnow
-from annotators.store.portable import DRIVER_ERRORS, driver_message
+from annotators.store.portable import driver_errors, driver_message
 from annotators.store.sqlite_copy import copy_to_sqlite
 
 from .blind import BLIND_MODE_KEY
@@ -89,7 +89,7 @@ def pack(project: Project, coder: str, out_path: Path | str) -> PackReport:
         report = _strip(partial, project, coder_row.id, keep, target)
         _vacuum(partial)
         _link_into_place(partial, target)
-    except (OSError, SQLAlchemyError, *DRIVER_ERRORS) as error:
+    except (OSError, SQLAlchemyError, *driver_errors()) as error:
         raise StudyError(f"cannot write {target}: {driver_message(error)}") from error
     finally:
         for leftover in (partial, *partial.parent.glob(f"{partial.name}-*")):
