@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from annotators.analysis.storage import AnalysisSource, TextOccurrence, save_texts
@@ -182,3 +183,21 @@ def test_every_export_is_byte_identical_on_both_backends(
     # code-point order, not the collation's, for clips and coders
     assert list(dict.fromkeys(row[2] for row in rows)) == ["A.mp4", "a b.mp4", "b.mp4", "é.mp4"]
     assert list(dict.fromkeys(row[6] for row in rows)) == ["Bob", "_carl", "alice", "Émile"]
+
+
+@pytest.mark.postgresql
+def test_exported_times_are_utc_whatever_the_servers_time_zone(
+    server_database: str, pg_cluster, tmp_path: Path
+) -> None:
+    name = make_url(server_database).database
+    pg_cluster.psql(f"ALTER DATABASE \"{name}\" SET timezone = 'America/New_York'")
+    with Project.create(
+        tmp_path / "study.storyframe", default_codebook=False, database=server_database
+    ) as project:
+        build(project)
+        out = tmp_path / "long.csv"
+        run_job(export_job(project, "csv-long", out))
+        with project.session() as session:
+            stored = session.execute(select(Annotation.created_at)).scalars().first()
+    assert stored == CREATED  # the ORM reads the same instant
+    assert "2026-03-01T09:30:15.000000Z,2026-03-02T18:05:07.123456Z" in out.read_text("utf-8")

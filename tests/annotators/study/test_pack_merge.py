@@ -132,8 +132,10 @@ def test_a_coder_file_holds_only_that_coders_work(lead: Lead, tmp_path: Path) ->
     assert table_digest(project.path) == before  # packing reads the project only
     assert report.path.name == "Ana.storyframe" and report.annotations == 1
     raw = report.path.read_bytes()
+    assert raw.startswith(b"SQLite format 3\x00")  # from a server project too: works offline
     assert secret.uid.encode() not in raw and b"Ben's" not in raw  # not even in free pages
     with Project.open(report.path) as coder_file:
+        assert coder_file.server is None and coder_file.get_meta("project_id") is None
         with coder_file.session() as session:
             assert session.exec(select(Coder.name)).all() == ["Ana"]
             assert [a.uid for a in session.exec(select(Annotation))] == [mine.uid]
@@ -353,3 +355,15 @@ def test_coders_with_no_shared_clips_have_no_agreement_to_report(
     with pytest.raises(ReliabilityError, match="share no coded clip"):
         reliability_report(project, coders=["Ana", "Ben"], boot=0, seed=1)
     assert table_digest(project.path) == before
+
+
+@pytest.mark.postgresql
+def test_a_server_project_file_is_refused_as_a_coder_file(
+    lead: Lead, tmp_path: Path, pg_cluster
+) -> None:
+    team = tmp_path / "team.storyframe"
+    Project.create(team, database=pg_cluster.url(pg_cluster.new_database())).close()
+    before = table_digest(lead.project.path)
+    with pytest.raises(StudyError, match="is a server project, not a coder file: pack a coder"):
+        merge(lead.project, team)
+    assert table_digest(lead.project.path) == before
