@@ -19,11 +19,11 @@ def new_database(
         if database is None:
             return None
         cluster = request.getfixturevalue("pg_cluster")
-        made.append(cluster.new_database())
+        made.append(cluster.fresh_database())
         return cluster.url(made[-1])
 
     yield make
     if made:
         cluster = request.getfixturevalue("pg_cluster")
         for name in made:
-            cluster.drop(name)
+            cluster.release(name)
