@@ -16,6 +16,7 @@ from annotators.errors import ExportError, StoryframeError
 from annotators.export import csvread, export_long, import_long_csv
 from annotators.project import Project
 from annotators.store.models import Annotation
+from tests.annotators.backends import ON_SERVER, ON_SQLITE
 from tests.annotators.hostile import HOSTILE_TEXTS, table_digest
 
 from .conftest import Coded
@@ -149,18 +150,11 @@ def exported_rows(coded: Coded, tmp_path: Path) -> list[list[str]]:
     return _rows(_export(coded.project, tmp_path / "base.csv"))
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(data=st.data())
-def test_damaged_exports_import_or_change_nothing(
-    exported_rows: list[list[str]], tmp_path: Path, data: st.DataObject, new_database
-) -> None:
+def _import_damaged(tmp_path: Path, text: str, new_database) -> None:  # noqa: ANN001
     """Only the project's own errors come out; a refused file leaves every row as it was."""
     target = tmp_path / "target.storyframe"
     if not target.exists():
         fresh_project(tmp_path, "target", database=new_database()).close()
-    text = data.draw(damaged_exports(exported_rows))
     source = tmp_path / "damaged.csv"
     source.write_bytes(text.encode("utf-8", "surrogateescape"))
     before = table_digest(target)
@@ -174,6 +168,28 @@ def test_damaged_exports_import_or_change_nothing(
     event("imported" + (" with skipped rows" if report.skipped else ""))
     for skipped in report.skipped:
         assert skipped.line >= 2 and "try again" not in skipped.reason
+
+
+@ON_SQLITE
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_damaged_exports_import_or_change_nothing(
+    exported_rows: list[list[str]], tmp_path: Path, data: st.DataObject, new_database
+) -> None:
+    _import_damaged(tmp_path, data.draw(damaged_exports(exported_rows)), new_database)
+
+
+@ON_SERVER  # the same property into a server project, on fewer examples
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_damaged_exports_never_change_a_server_project(
+    exported_rows: list[list[str]], tmp_path: Path, data: st.DataObject, new_database
+) -> None:
+    _import_damaged(tmp_path, data.draw(damaged_exports(exported_rows)), new_database)
 
 
 def test_a_nan_time_is_never_read_as_a_concurrent_change(
