@@ -28,6 +28,8 @@ class Workspace(QObject):
     selection_changed = Signal(object)
     data_changed = Signal(str)
     error = Signal(str)
+    #: a one-line confirmation for the status bar ("clip.mp4: marked done")
+    notice = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

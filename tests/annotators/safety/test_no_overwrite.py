@@ -53,6 +53,7 @@ NON_WRITERS = {
     "sample", "assign", "done", "my-clips", "blind", "merge",
     "codebook validate", "codebook show", "codebook import", "annotations import",
     "exchange import",
+    "db upgrade",  # its only file is a new time-stamped backup beside the project file
 }  # fmt: skip
 
 
