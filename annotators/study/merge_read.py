@@ -59,7 +59,7 @@ def _checked_revision(path: Path) -> str:
         if is_pointer_file(path):
             raise StudyError(
                 f"{path} is a server project, not a coder file: pack a coder file from it "
-                "(storyframe study pack) and merge that"
+                "(storyframe pack) and merge that"
             )
         if not looks_like_sqlite(path):
             raise StudyError(f"{path} is not a Storyframe project (not an SQLite database)")
