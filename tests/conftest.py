@@ -71,10 +71,11 @@ def pg_cluster():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def server_database(pg_cluster) -> str:  # type: ignore[no-untyped-def]
-    """URL of a fresh PostgreSQL database at the current schema, dropped after the test."""
-    name = pg_cluster.new_database()
+    """URL of a fresh PostgreSQL database at the current schema, emptied (or dropped) after
+    the test for the next one."""
+    name = pg_cluster.fresh_database()
     yield pg_cluster.url(name)
-    pg_cluster.drop(name)
+    pg_cluster.release(name)
 
 
 @pytest.fixture(params=BACKENDS)

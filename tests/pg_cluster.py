@@ -39,6 +39,8 @@ class Cluster:
     folder: Path
     binaries: Path
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _spare: list[str] = field(default_factory=list)
+    _template_schema: str = ""
 
     @property
     def socket_dir(self) -> Path:
@@ -71,6 +73,37 @@ class Cluster:
 
     def drop(self, name: str) -> None:
         self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    # Recycling: emptying a used database (rows deleted, sequences restarted) takes ~30 ms,
+    # copying the template ~300 ms on a busy machine; most tests only add rows.
+
+    def fresh_database(self) -> str:
+        """Name of an empty database at the current schema: a recycled one, else a new copy."""
+        return self._spare.pop() if self._spare else self.new_database()
+
+    def release(self, name: str) -> None:
+        """Give back a database from :meth:`fresh_database`: emptied for the next test when
+        its schema is still the template's (a migration test may have changed it), else
+        dropped."""
+        import psycopg
+
+        try:
+            with psycopg.connect(
+                f"host={self.socket_dir} user=postgres dbname={name}", autocommit=True
+            ) as connection:
+                # a project left open by the test would hold locks and advisory locks
+                connection.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if _schema(connection) != self._template_schema:
+                    raise ValueError("schema changed")
+                connection.execute(_emptying_sql(connection))
+                connection.execute(f'ALTER DATABASE "{name}" RESET ALL')
+        except (psycopg.Error, ValueError):
+            self.drop(name)
+            return
+        self._spare.append(name)
 
     def stop(self) -> None:
         subprocess.run(
@@ -115,6 +148,45 @@ def start_cluster() -> Cluster:
     return cluster
 
 
+def _schema(connection) -> str:  # noqa: ANN001 (a psycopg connection)
+    """A fingerprint of the public schema: revision, columns and indexes."""
+    row = connection.execute(
+        "SELECT (SELECT string_agg(version_num, ',') FROM alembic_version),"
+        " (SELECT md5(string_agg(table_name || '.' || column_name || ':' || data_type, ','"
+        "  ORDER BY table_name, column_name)) FROM information_schema.columns"
+        "  WHERE table_schema = 'public'),"
+        " (SELECT md5(string_agg(indexdef, ',' ORDER BY indexdef)) FROM pg_indexes"
+        "  WHERE schemaname = 'public')"
+    ).fetchone()
+    return repr(row)
+
+
+def _emptying_sql(connection) -> str:  # noqa: ANN001 (a psycopg connection)
+    """Statements deleting every row but the schema version and restarting every sequence
+    (foreign key triggers off meanwhile: no ordering needed)."""
+    tables = [
+        row[0]
+        for row in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            " AND tablename <> 'alembic_version'"
+        )
+    ]
+    sequences = [
+        row[0]
+        for row in connection.execute(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+        )
+    ]
+    return " ".join(
+        [
+            "SET session_replication_role = replica;",
+            *(f'DELETE FROM "{table}";' for table in tables),
+            *(f'ALTER SEQUENCE "{sequence}" RESTART;' for sequence in sequences),
+            "SET session_replication_role = DEFAULT;",
+        ]
+    )
+
+
 def _make_template(cluster: Cluster) -> None:
     from sqlalchemy import create_engine
 
@@ -127,3 +199,7 @@ def _make_template(cluster: Cluster) -> None:
         migrate.upgrade(engine, migrate.alembic_config(engine))
     finally:
         engine.dispose()
+    import psycopg
+
+    with psycopg.connect(f"host={cluster.socket_dir} user=postgres dbname={TEMPLATE}") as conn:
+        cluster._template_schema = _schema(conn)

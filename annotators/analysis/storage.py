@@ -220,3 +220,6 @@ def _retire_current(session: Session, video_id: int, step: str) -> None:
     for row in _current_rows(session, video_id, step):
         row.is_current = False
         session.add(row)
+    # written now: the one-current unique index is checked row by row, and the unit of work
+    # would otherwise update the row made current first when its id is lower
+    session.flush()

@@ -15,21 +15,23 @@ from sqlalchemy import Select, and_, func, or_, select, tuple_
 from annotators.errors import StoryframeError
 from annotators.project import Project
 from annotators.store.models import Annotation, Code, Coder, Video
+from annotators.store.portable import byte_order
 
 A, C, K, V = Annotation.__table__.c, Code.__table__.c, Coder.__table__.c, Video.__table__.c
 
 # column key -> the SQL expression it sorts by (table order)
+# text in code-point order and NULL lowest (SQLite's rules) on both backends
 _SORT_KEYS = {
-    "clip": V.file_name,
-    "code": C.label,
-    "coder": K.name,
+    "clip": byte_order(V.file_name),
+    "code": byte_order(C.label),
+    "coder": byte_order(K.name),
     "start_frame": A.start_frame,
     "end_frame": A.end_frame,
     "start_time": A.start_s,
     "end_time": A.end_s,
-    "value": A.value,
-    "note": A.note,
-    "source": A.source,
+    "value": byte_order(A.value),
+    "note": byte_order(A.note),
+    "source": byte_order(A.source),
 }
 COLUMNS: tuple[str, ...] = tuple(_SORT_KEYS)
 _TEXT_COLUMNS = (V.file_name, C.label, K.name, A.value, A.note, A.source)
@@ -120,7 +122,11 @@ def annotation_page(
 ) -> list[AnnotationRow]:
     """Rows ``offset`` to ``offset + limit`` of the annotations matching ``wanted``, in order."""
     key = _SORT_KEYS[wanted.sort]
-    order = (key.desc(), A.id.desc()) if wanted.descending else (key.asc(), A.id.asc())
+    order = (
+        (key.desc().nulls_last(), A.id.desc())
+        if wanted.descending
+        else (key.asc().nulls_first(), A.id.asc())
+    )
     query = _filtered(_joined(select(*_FIELDS)), wanted).order_by(*order)
     with project.session() as session:
         rows = session.execute(query.offset(max(offset, 0)).limit(max(limit, 0))).all()

@@ -95,12 +95,13 @@ def run_command(args: list[str]) -> int:
 
 
 def _database_error_types() -> tuple[type[BaseException], ...]:
-    """sqlite3 and SQLAlchemy driver errors: a damaged, locked or read-only project file."""
-    import sqlite3
-
+    """sqlite3, psycopg and SQLAlchemy driver errors: a damaged, locked or read-only project
+    file, or a server project's database that failed."""
     from sqlalchemy.exc import DBAPIError
 
-    return (sqlite3.Error, DBAPIError)
+    from annotators.store.portable import driver_errors
+
+    return (*driver_errors(), DBAPIError)
 
 
 def _unexpected(error: Exception) -> int:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from annotators.errors import CodingError
 from annotators.store.models import Annotation, Code, Coder, Video, new_uid, utcnow
+from annotators.store.portable import driver_message, is_unique_violation, sync_id_sequence
 
 from .history import ID_CHUNK, BulkInsert, Change, insert_many
 from .ops import annotation_fields
@@ -66,14 +67,15 @@ def bulk_insert(
     if checked:
         try:
             insert_many(session, ANNOTATIONS, checked)
+            sync_id_sequence(session, ANNOTATIONS)  # PostgreSQL: the next add takes a new id
         except IntegrityError as error:
             # only a taken id means another writer was faster; any other constraint is a
             # value the checks let through, and trying again would fail the same way
-            if "UNIQUE constraint failed" in str(error.orig):
+            if is_unique_violation(error):
                 raise CodingError(
-                    f"the project changed during the import, try again ({error.orig})"
+                    f"the project changed during the import, try again ({driver_message(error)})"
                 ) from error
-            raise CodingError(f"the database refused a row ({error.orig})") from error
+            raise CodingError(f"the database refused a row ({driver_message(error)})") from error
     ids = [row["id"] for row in checked]
     return BulkResult(ids, skipped), [BulkInsert(ANNOTATIONS, checked)] if checked else []
 

@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from annotators.errors import CodingError
 from annotators.store.engine import begin_write
+from annotators.store.portable import driver_message, sync_id_sequence
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 R = TypeVar("R")
@@ -167,7 +168,8 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     dialect = session.get_bind().dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
-    names = list(compiled.positiontup or [])
+    # SQLite's driver takes "?" (positional), psycopg "%(name)s" (named: the column keys)
+    names = list(compiled.positiontup) if compiled.positional else list(rows[0])
     converters = []
     for index, name in enumerate(names):
         processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
@@ -179,7 +181,9 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         values = list(values_of(row))
         for index, convert in converters:
             values[index] = convert(values[index])
-        params.append(tuple(values))
+        params.append(
+            tuple(values) if compiled.positional else dict(zip(names, values, strict=True))
+        )
     session.connection().exec_driver_sql(compiled.string, params)
 
 
@@ -207,6 +211,7 @@ class BulkInsert:
 
     def redo(self, session: Session) -> None:
         insert_many(session, self.table, self.rows)
+        sync_id_sequence(session, self.table)
 
 
 @dataclass(frozen=True)
@@ -302,7 +307,7 @@ class History:
             except (CodingError, IntegrityError) as error:
                 # IntegrityError: e.g. a clip value restored by undo was set again elsewhere
                 session.rollback()
-                reason = error.orig if isinstance(error, IntegrityError) else error
+                reason = driver_message(error) if isinstance(error, IntegrityError) else error
                 raise CodingError(
                     f"cannot {verb} '{action.label}': {reason}; nothing was changed"
                 ) from error

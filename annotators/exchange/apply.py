@@ -31,6 +31,7 @@ from annotators.errors import CodebookError, CodingError, ExportError, MediaErro
 from annotators.export.catalog import load_videos
 from annotators.export.selection import resolve_videos
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Video, utcnow
+from annotators.store.portable import driver_message
 from annotators.transcribe.storage import save_transcript
 
 from .codes import add_codes, codes_by_key, target_codebook
@@ -62,8 +63,10 @@ def apply_plan(
             _Applier(session, plan, result, times or media_times(project)).run(coder, video)
         except (SQLAlchemyError, CodingError, CodebookError) as error:
             session.rollback()
+            # a database error's first line only (no SQL, no PostgreSQL DETAIL lines)
+            reason = driver_message(error) if isinstance(error, SQLAlchemyError) else error
             raise ExportError(
-                f"{plan.source}: import failed, nothing was changed ({error})"
+                f"{plan.source}: import failed, nothing was changed ({reason})"
             ) from None
         if dry_run:
             session.rollback()

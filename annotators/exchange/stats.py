@@ -38,6 +38,7 @@ from annotators.export.widenames import TIME_MEASURES
 from annotators.jobs import Job, Progress
 from annotators.safety import OutputGuard, check_target
 from annotators.safety.outputs import NO_GUARD
+from annotators.store.portable import begin_snapshot
 
 from .registry import Format, register
 from .writing import ExchangeExport
@@ -336,7 +337,7 @@ def _stats_job(fmt: str):  # noqa: ANN202 (a Format.export callable)
         """Job writing the wide table to ``out`` and the long one beside it."""
         yield Progress(0, 1, "reading")
         with project.session() as session:
-            session.connection().exec_driver_sql("BEGIN")  # one snapshot for both tables
+            begin_snapshot(session)  # one snapshot for both tables
             done = export_stats(session, fmt, out, flt, guard)
         yield Progress(1, 1, "done")
         result = ExchangeExport(fmt, files=[done.path, done.long_path], notes=[NOT_CARRIED])

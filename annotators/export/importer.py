@@ -39,6 +39,7 @@ from annotators.coding.bulk import bulk_insert
 from annotators.errors import CodingError, ExportError, MediaError
 from annotators.store.engine import sqlite_problem
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Video, utcnow
+from annotators.store.portable import driver_message
 
 from .catalog import CLIP, CodeInfo, VideoInfo, load_codes, load_videos
 from .csvread import read_records
@@ -311,7 +312,7 @@ def import_long_csv(project: Project, path: Path | str, coder: str | None = None
             session.commit()
         except SQLAlchemyError as error:
             session.rollback()
-            reason = sqlite_problem(error) or getattr(error, "orig", None) or type(error).__name__
+            reason = sqlite_problem(error) or driver_message(error)
             raise ExportError(f"{path}: import failed, nothing was changed ({reason})") from error
         except (CodingError, MediaError) as error:
             session.rollback()

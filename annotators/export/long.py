@@ -16,6 +16,7 @@ from sqlmodel import Session
 from annotators.jobs import Job, run_job
 from annotators.safety.outputs import NO_GUARD, OutputGuard
 from annotators.store.models import Annotation, ClipValue, Code, Coder, Suggestion, Video
+from annotators.store.portable import byte_order
 
 from .catalog import load_coders, load_codes, load_videos
 from .csvio import Column, CsvOptions, open_table, text_field
@@ -90,7 +91,14 @@ def _annotation_query(sel: Selection) -> Select:
         .join(Code, Code.id == ann.code_id)
         .outerjoin(Suggestion, Suggestion.annotation_uid == ann.uid)
         .where(ann.video_id == bindparam("video_id", 0))
-        .order_by(Coder.name, ann.start_frame, Code.sort_order, ann.end_frame, ann.id)
+        # point events (no end) first, as SQLite orders NULL; PostgreSQL would put them last
+        .order_by(
+            byte_order(Coder.name),
+            ann.start_frame,
+            Code.sort_order,
+            ann.end_frame.nulls_first(),
+            ann.id,
+        )  # fmt: skip
     )
     return sel.filter(query, ann)
 
@@ -109,7 +117,9 @@ def _clip_query(sel: Selection) -> Select:
         .join(Video, Video.id == ClipValue.video_id)
         .join(Coder, Coder.id == ClipValue.coder_id)
         .join(Code, Code.id == ClipValue.code_id)
-        .order_by(Video.file_name, Video.id, Coder.name, Code.sort_order, Code.id)
+        .order_by(
+            byte_order(Video.file_name), Video.id, byte_order(Coder.name), Code.sort_order, Code.id
+        )
     )
     return sel.filter(query, ClipValue)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,7 @@ from annotators.errors import ExportError
 from annotators.jobs import Job, run_job
 from annotators.safety.outputs import OutputGuard, check_target
 from annotators.store.engine import sqlite_problem
+from annotators.store.portable import begin_snapshot, driver_errors, driver_message
 
 from .csvio import CsvOptions
 from .dictionary import TableExport, dictionary_path
@@ -99,9 +99,8 @@ def _export_job(
     try:
         with project.session() as session:
             # One read snapshot for the whole export: what the app commits meanwhile neither
-            # shows up half-way nor misses the names and codes loaded at the start. (pysqlite
-            # itself only begins transactions before writes.)
-            session.connection().exec_driver_sql("BEGIN")
+            # shows up half-way nor misses the names and codes loaded at the start.
+            begin_snapshot(session)
             if fmt == "csv-long":
                 return (yield from long_job(session, out, flt, options, guard))
             if fmt == "csv-wide":
@@ -109,8 +108,8 @@ def _export_job(
             if fmt == ONSCREEN_FORMAT:
                 return (yield from onscreen_text_job(session, out, flt, options, guard))
             return (yield from transcripts_job(session, out, fmt, flt, guard))
-    except (SQLAlchemyError, sqlite3.Error) as error:  # the fast paths query through the driver
-        reason = sqlite_problem(error) or getattr(error, "orig", None) or error
+    except (SQLAlchemyError, *driver_errors()) as error:  # the fast paths query the driver
+        reason = sqlite_problem(error) or driver_message(error)
         raise ExportError(
             f"{project.path}: cannot read the project ({reason}); nothing was exported"
         ) from error

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from annotators.errors import StudyError
 from annotators.store.models import Assignment, Coder, Video, utcnow
+from annotators.store.portable import byte_order
 
 from .names import find_coder, find_videos
 
@@ -92,7 +93,7 @@ def my_clips(project: Project, coder: str) -> list[MyClip]:
             .join(Video, Video.id == Assignment.video_id)
             .join(Coder, Coder.id == Assignment.coder_id)
             .where(Coder.name == coder.strip())
-            .order_by(Assignment.round, Video.file_name)
+            .order_by(Assignment.round, byte_order(Video.file_name))
         )
         return [
             MyClip(video, row.round, row.reliability, row.submitted_at)

@@ -31,6 +31,7 @@ from annotators.store.models import (
     ProjectMeta,
     Video,
 )
+from annotators.store.server import is_pointer_file
 
 from .pack import PACK_BASE_KEY, PACK_ID_KEY, PACKED_FOR_KEY, backup_readonly
 from .portable import PortableRow, portable_rows
@@ -55,6 +56,11 @@ def _checked_revision(path: Path) -> str:
     if not path.is_file():
         raise StudyError(f"{path}: no such coder file")
     try:
+        if is_pointer_file(path):
+            raise StudyError(
+                f"{path} is a server project, not a coder file: pack a coder file from it "
+                "(storyframe pack) and merge that"
+            )
         if not looks_like_sqlite(path):
             raise StudyError(f"{path} is not a Storyframe project (not an SQLite database)")
         revision = migrate.stored_revision(path)

@@ -1,12 +1,13 @@
 """Coder files: a project file for one coder, with none of the other coders' work.
 
 :func:`pack` copies the project with SQLite's online backup into a hidden file beside the
-target, deletes from the copy every clip the coder is not assigned (with its transcripts),
-every other coder's rows, assignments, consensus records and the sample records, rewrites the
-video paths relative to the new file's folder (content hashes stay, so "Find missing videos"
-relinks them on another laptop), and VACUUMs the copy so deleted work cannot be read back from
-free pages. Only then is it linked into place, so the target appears whole or not at all and
-an existing file is never overwritten.
+target (a server project: every row of one snapshot into a new SQLite file, so a coder file
+is always a SQLite file that works offline), deletes from the copy every clip the coder is
+not assigned (with its transcripts), every other coder's rows, assignments, consensus records
+and the sample records, rewrites the video paths relative to the new file's folder (content
+hashes stay, so "Find missing videos" relinks them on another laptop), and VACUUMs the copy
+so deleted work cannot be read back from free pages. Only then is it linked into place, so
+the target appears whole or not at all and an existing file is never overwritten.
 
 The coder file remembers the state of the coder's rows when it was packed (project key
 ``pack_base``) so that :func:`annotators.study.merge` can tell edits made in the coder file
@@ -26,12 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from annotators.errors import StudyError
 from annotators.project.files import from_stored_path, to_stored_path
 from annotators.store.engine import make_engine
 from annotators.store.models import Assignment, ProjectMeta, Video, utcnow
+from annotators.store.portable import driver_errors, driver_message
+from annotators.store.sqlite_copy import copy_to_sqlite
 
 from .blind import BLIND_MODE_KEY
 from .coded import uses_assignments
@@ -78,12 +82,15 @@ def pack(project: Project, coder: str, out_path: Path | str) -> PackReport:
         raise StudyError(f"cannot write {target}: {error.strerror}") from error
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
-        backup_readonly(project.path, partial)
+        if project.server is None:
+            backup_readonly(project.path, partial)
+        else:  # a server project: the coder still gets a SQLite file to take along
+            copy_to_sqlite(project.engine, partial)
         report = _strip(partial, project, coder_row.id, keep, target)
         _vacuum(partial)
         _link_into_place(partial, target)
-    except (OSError, sqlite3.Error) as error:
-        raise StudyError(f"cannot write {target}: {error}") from error
+    except (OSError, SQLAlchemyError, *driver_errors()) as error:
+        raise StudyError(f"cannot write {target}: {driver_message(error)}") from error
     finally:
         for leftover in (partial, *partial.parent.glob(f"{partial.name}-*")):
             leftover.unlink(missing_ok=True)

@@ -116,6 +116,9 @@ def _retire_current(session: Session, video_id: int) -> None:
     for row in _current_rows(session, video_id):
         row.is_current = False
         session.add(row)
+    # written now: the one-current unique index is checked row by row, and the unit of work
+    # would otherwise update the row made current first when its id is lower
+    session.flush()
 
 
 def _transcript_row(video_id: int, result: TranscriptResult) -> Transcript:

@@ -25,10 +25,10 @@ FPS = 25.0
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
+def project(tmp_path: Path, database: str | None) -> Iterator[Project]:
     """Two file-less clips (one has a file on disk), coders ana and ben, six annotations."""
     (tmp_path / "one.mp4").write_bytes(b"x")
-    with Project.create(tmp_path / "study.storyframe") as project:
+    with Project.create(tmp_path / "study.storyframe", database=database) as project:
         with project.session() as session:
             for name in ("one.mp4", "two.mp4"):
                 session.add(Video(path=name, file_name=name, content_hash=name.ljust(64, "0"),
@@ -112,3 +112,19 @@ def test_pending_suggestions_are_not_a_coders_annotations_yet(project: Project) 
     assert [r.mine for r in library_rows(project, ana)] == [3, 1]  # as before the suggestion
     assert count_annotations(project, AnnotationQuery(video_id=1)) == 4
     assert neighbour_annotation(project, 1, ana, 45, 1) is None  # nothing of hers after 40
+
+
+def test_sorting_is_the_same_on_both_backends(project: Project) -> None:
+    """Text in code-point order (a server's ICU collation would put "_x" and "Bob" among the
+    lower-case names) and point events (no end) lowest, as SQLite orders NULL."""
+    coding = Coding(project.session, times=lambda video: [i / FPS for i in range(100)])
+    with project.session() as session:
+        donate = session.exec(select(Code.id).where(Code.key == "cta_donate")).one()
+    for name in ("Bob", "_x", "émile"):
+        coding.add_annotation(1, donate, project.coder(name).id, 50)
+    coders = [r.coder for r in annotation_page(project, AnnotationQuery(sort="coder"))]
+    assert list(dict.fromkeys(coders)) == ["Bob", "_x", "ana", "ben", "émile"]
+    ends = [r.end_frame for r in annotation_page(project, AnnotationQuery(sort="end_frame"))]
+    assert ends[0] is None and ends[-1] == 30
+    backwards = AnnotationQuery(sort="end_frame", descending=True)
+    assert [r.end_frame for r in annotation_page(project, backwards)][:2] == [30, None]

@@ -22,7 +22,7 @@ from .conftest import OVERLAYS
 
 
 @pytest.fixture
-def project(tmp_path: Path, text_clip: Path) -> Project:
+def project(tmp_path: Path, text_clip: Path, database: str | None) -> Project:
     """Two text clips, a plain clip with one cut, and a clip that goes bad after import."""
     media = tmp_path / "clips"
     media.mkdir()
@@ -31,7 +31,7 @@ def project(tmp_path: Path, text_clip: Path) -> Project:
     over = [Overlay("=SUM(A1)", 0, 29, 20, 300, scale=1.0)]
     make_overlay_clip(media / "c_formula.mp4", frames=30, overlays=over)
     make_overlay_clip(media / "d_broken.mp4", frames=30, overlays=[])
-    opened = Project.create(tmp_path / "study.storyframe")
+    opened = Project.create(tmp_path / "study.storyframe", database=database)
     run_job(opened.import_media([media]))
     (media / "d_broken.mp4").write_bytes(b"\x00" * 2048)
     yield opened

@@ -28,9 +28,9 @@ from tests.media_fixtures import make_clip
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
+def project(tmp_path: Path, database: str | None) -> Project:
     make_clip(tmp_path / "clip.mp4", seconds=1.0, audio=False)
-    opened = Project.create(tmp_path / "study.storyframe")
+    opened = Project.create(tmp_path / "study.storyframe", database=database)
     run_job(opened.import_media([tmp_path / "clip.mp4"]))
     yield opened
     opened.close()

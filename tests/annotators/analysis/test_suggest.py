@@ -37,9 +37,9 @@ def speech_result() -> TranscriptResult:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
+def project(tmp_path: Path, database: str | None) -> Iterator[Project]:
     shutil.copy(SPEECH, tmp_path / "speech.mp4")
-    opened = Project.create(tmp_path / "study.storyframe")
+    opened = Project.create(tmp_path / "study.storyframe", database=database)
     run_job(opened.import_media([tmp_path / "speech.mp4"]))
     yield opened
     opened.close()

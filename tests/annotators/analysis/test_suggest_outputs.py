@@ -28,10 +28,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def decided(tmp_path: Path) -> Iterator[tuple[Project, dict[str, str]]]:
+def decided(tmp_path: Path, database: str | None) -> Iterator[tuple[Project, dict[str, str]]]:
     """Caption suggestions for coder ana: donate accepted, petition rejected, mention pending."""
     shutil.copy(SPEECH, tmp_path / "speech.mp4")
-    project = Project.create(tmp_path / "study.storyframe")
+    project = Project.create(tmp_path / "study.storyframe", database=database)
     run_job(project.import_media([tmp_path / "speech.mp4"]))
     with project.session() as session:
         video = session.exec(select(Video)).one()

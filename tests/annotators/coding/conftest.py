@@ -57,8 +57,8 @@ class Study:
 
 
 @pytest.fixture
-def study(tmp_path: Path) -> Iterator[Study]:
-    with Project.create(tmp_path / "study.storyframe") as project:
+def study(tmp_path: Path, database: str | None) -> Iterator[Study]:
+    with Project.create(tmp_path / "study.storyframe", database=database) as project:
         with project.session() as session:
             video = Video(path="clip.mp4", file_name="clip.mp4", content_hash="0" * 64,
                           size_bytes=1, duration_s=4.0, frame_count=FRAMES, fps=25.0,

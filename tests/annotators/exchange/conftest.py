@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from annotators.project import Project
 from annotators.store.models import Video
@@ -28,9 +28,13 @@ def times25(video: Video):  # noqa: ANN201 (a FrameTimes callable)
     return fps25
 
 
-def fresh_project(tmp_path: Path, name: str = "second", *, codebook: bool = True) -> Project:
+def fresh_project(
+    tmp_path: Path, name: str = "second", *, codebook: bool = True, database: str | None = None
+) -> Project:
     """A new project with the same videos as ``coded`` (and its codebook when asked)."""
-    project = Project.create(tmp_path / f"{name}.storyframe", default_codebook=False)
+    project = Project.create(
+        tmp_path / f"{name}.storyframe", default_codebook=False, database=database
+    )
     with project.session() as session:
         if codebook:
             add_codebook(session)
@@ -44,19 +48,16 @@ def digest(project: Project) -> str:
     """A hash of every row of every table: equal digests mean an unchanged project."""
     hasher = hashlib.sha256()
     with project.session() as session:
-        tables = session.execute(
-            text("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
-        ).scalars()
-        for table in list(tables):
+        for table in sorted(inspect(project.engine).get_table_names()):  # either backend
             for row in session.execute(text(f'SELECT * FROM "{table}" ORDER BY 1')):
                 hasher.update(repr(tuple(row)).encode())
     return hasher.hexdigest()
 
 
 @pytest.fixture
-def long_video_project(tmp_path: Path) -> Project:
+def long_video_project(tmp_path: Path, database: str | None) -> Project:
     """A project with the default codebook and one 1-hour 25 fps video per real EAF media."""
-    project = Project.create(tmp_path / "field.storyframe")
+    project = Project.create(tmp_path / "field.storyframe", database=database)
     with project.session() as session:
         for name in ("e20130612_122213_008015_1.wav", "test.wav"):
             video = Video(

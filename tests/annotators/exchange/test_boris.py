@@ -136,9 +136,9 @@ def test_unreadable_files_raise_one_export_error(tmp_path: Path, content: bytes)
 # --- through the registry into a project, and BORIS's TSV layouts back out -----------------
 
 
-def _boris_project(tmp_path: Path) -> Project:
+def _boris_project(tmp_path: Path, database: str | None = None) -> Project:
     """A project holding (synthetic rows of) the two 25 fps videos BORIS's test project codes."""
-    project = Project.create(tmp_path / "boris.storyframe")
+    project = Project.create(tmp_path / "boris.storyframe", database=database)
     with project.session() as session:
         for name, duration in ((V180, 179.96), (V360, 359.96)):
             session.add(
@@ -159,8 +159,8 @@ def _boris_project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture
-def boris_project(tmp_path: Path) -> Iterator[Project]:
-    project = _boris_project(tmp_path)
+def boris_project(tmp_path: Path, database: str | None) -> Iterator[Project]:
+    project = _boris_project(tmp_path, database)
     yield project
     project.close()
 

@@ -63,8 +63,8 @@ def test_cli_round_trip_on_a_vfr_clip(tmp_path: Path, vfr_clip: Path, fmt: str) 
         assert annotations(reopened) == expected  # same frames on a VFR clip, via the frame table
 
 
-def test_cli_refuses_a_broken_file_with_one_line(tmp_path: Path) -> None:
-    project = Project.create(tmp_path / "p.storyframe")
+def test_cli_refuses_a_broken_file_with_one_line(tmp_path: Path, database: str | None) -> None:
+    project = Project.create(tmp_path / "p.storyframe", database=database)
     before = digest(project)
     project.close()
     bad = tmp_path / "bad.eaf"

@@ -97,9 +97,9 @@ def test_export_validates_against_the_eaf_schema(coded: Coded, tmp_path: Path) -
     )
 
 
-def test_round_trip_gives_the_same_annotations(coded: Coded, tmp_path: Path) -> None:
+def test_round_trip_gives_the_same_annotations(coded: Coded, tmp_path: Path, new_database) -> None:
     run_job(export_job(coded.project, "eaf", tmp_path / "eaf", times=times25))
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         for path in sorted((tmp_path / "eaf").glob("*.eaf")):
             result = apply_plan(second, read_file(path), times=times25)
             assert result.problems == [] and result.new_codes == []
@@ -109,9 +109,11 @@ def test_round_trip_gives_the_same_annotations(coded: Coded, tmp_path: Path) -> 
         assert (again.annotations, again.duplicates) == (0, 5)  # importing twice adds nothing
 
 
-def test_round_trip_into_a_project_without_the_codebook(coded: Coded, tmp_path: Path) -> None:
+def test_round_trip_into_a_project_without_the_codebook(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     run_job(export_job(coded.project, "eaf", tmp_path / "eaf", times=times25))
-    with fresh_project(tmp_path, codebook=False) as second:
+    with fresh_project(tmp_path, codebook=False, database=new_database()) as second:
         result = apply_plan(second, read_file(tmp_path / "eaf" / "a.eaf"), times=times25)
         assert {"emotion", "testimony", "donate"} <= set(result.new_codes)
         with second.session() as session:
@@ -121,9 +123,9 @@ def test_round_trip_into_a_project_without_the_codebook(coded: Coded, tmp_path: 
         assert [(r[3], r[4], r[5]) for r in rows] == [(100, 150, "sadness"), (200, 210, "hope")]
 
 
-def test_dry_run_changes_nothing(coded: Coded, tmp_path: Path) -> None:
+def test_dry_run_changes_nothing(coded: Coded, tmp_path: Path, new_database) -> None:
     run_job(export_job(coded.project, "eaf", tmp_path / "eaf", times=times25))
-    with fresh_project(tmp_path, codebook=False) as second:
+    with fresh_project(tmp_path, codebook=False, database=new_database()) as second:
         before = digest(second)
         preview = apply_plan(
             second, read_file(tmp_path / "eaf" / "a.eaf"), times=times25, dry_run=True
@@ -211,7 +213,9 @@ def test_not_eaf_is_refused_with_the_file_and_line(tmp_path: Path) -> None:
         read_file(path)
 
 
-def test_overlapping_rows_of_one_coder_go_to_extra_tiers(coded: Coded, tmp_path: Path) -> None:
+def test_overlapping_rows_of_one_coder_go_to_extra_tiers(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     from tests.annotators.export.conftest import annotate
 
     with coded.project.session() as session:
@@ -228,7 +232,7 @@ def test_overlapping_rows_of_one_coder_go_to_extra_tiers(coded: Coded, tmp_path:
         if t.get("TIER_ID").startswith("emotion")
     ]
     assert tiers == ["emotion", "emotion (2)"]
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         apply_plan(second, read_file(out), times=times25)
         mine = [r for r in annotations(second) if r[1] == "emotion"]
     assert [(r[3], r[4], r[5]) for r in mine] == [

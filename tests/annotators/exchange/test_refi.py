@@ -52,13 +52,13 @@ def export(coded: Coded, fmt: str, path: Path) -> Path:
     return path
 
 
-def test_qdpx_export_validates_and_round_trips(coded: Coded, tmp_path: Path) -> None:
+def test_qdpx_export_validates_and_round_trips(coded: Coded, tmp_path: Path, new_database) -> None:
     path = export(coded, "qdpx", tmp_path / "study.qdpx")
     PROJECT_SCHEMA.assertValid(qde_of(path))
     with zipfile.ZipFile(path) as archive:
         assert "Sources/" in archive.namelist()
     assert detect_format(path).name == "qdpx"
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         result = apply_plan(second, read_file(path), times=times25)
         assert result.problems == [] and result.new_codes == []
         assert (result.annotations, result.clip_values, result.transcripts) == (6, 3, 1)
@@ -81,9 +81,11 @@ def test_qdpx_point_events_have_begin_equal_end(coded: Coded, tmp_path: Path) ->
     assert users == ["alice", 'bob, "the second"']
 
 
-def test_qdpx_into_a_project_without_codebook_recreates_it(coded: Coded, tmp_path: Path) -> None:
+def test_qdpx_into_a_project_without_codebook_recreates_it(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     path = export(coded, "qdpx", tmp_path / "study.qdpx")
-    with fresh_project(tmp_path, codebook=False) as second:
+    with fresh_project(tmp_path, codebook=False, database=new_database()) as second:
         result = apply_plan(second, read_file(path), times=times25)
         assert result.problems == []
         assert annotations(second) == annotations(coded.project)
@@ -91,7 +93,7 @@ def test_qdpx_into_a_project_without_codebook_recreates_it(coded: Coded, tmp_pat
 
 
 def test_qdc_validates_and_round_trips_hierarchy_options_colours(
-    coded: Coded, tmp_path: Path
+    coded: Coded, tmp_path: Path, new_database
 ) -> None:
     with coded.project.session() as session:
         emotion = session.get(Code, coded.codes["emotion"])
@@ -101,7 +103,7 @@ def test_qdc_validates_and_round_trips_hierarchy_options_colours(
     path = export(coded, "qdc", tmp_path / "book.qdc")
     CODEBOOK_SCHEMA.assertValid(etree.parse(str(path)))
     assert detect_format(path).name == "qdc"
-    with fresh_project(tmp_path, codebook=False) as second:
+    with fresh_project(tmp_path, codebook=False, database=new_database()) as second:
         result = apply_plan(second, read_file(path), times=times25)
         assert result.new_codes[:3] == ["narrative", "testimony", "emotion"]
         with second.session() as session:
@@ -117,14 +119,16 @@ def test_qdc_validates_and_round_trips_hierarchy_options_colours(
     assert by_key["emotion"].definition == "definition of emotion"
 
 
-def test_nvivo_project_imports_codes_and_reports_text_sources(tmp_path: Path) -> None:
+def test_nvivo_project_imports_codes_and_reports_text_sources(
+    tmp_path: Path, database: str | None
+) -> None:
     assert detect_format(NVIVO).name == "qdpx"
     plan = read_file(NVIVO)
     assert len(plan.codes) > 100
     assert any(
         "TextSource 'videos_10_selected' is not a video (303 coding(s)" in p for p in plan.problems
     )
-    with Project.create(tmp_path / "nvivo.storyframe") as project:
+    with Project.create(tmp_path / "nvivo.storyframe", database=database) as project:
         result = apply_plan(project, plan, times=times25)
         with project.session() as session:
             names = set(session.exec(select(Code.label)).all())
@@ -143,7 +147,7 @@ def _rewrite(path: Path, target: Path, transform) -> Path:  # noqa: ANN001
     return target
 
 
-def test_tolerant_reading_bom_names_guid_case(coded: Coded, tmp_path: Path) -> None:
+def test_tolerant_reading_bom_names_guid_case(coded: Coded, tmp_path: Path, new_database) -> None:
     path = export(coded, "qdpx", tmp_path / "study.qdpx")
 
     def shout(name: str, data: bytes) -> tuple[str, bytes]:
@@ -157,13 +161,15 @@ def test_tolerant_reading_bom_names_guid_case(coded: Coded, tmp_path: Path) -> N
         return name.replace("Sources/", "sources/"), data
 
     odd = _rewrite(path, tmp_path / "odd.qdpx", shout)
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         result = apply_plan(second, read_file(odd), times=times25)
         assert result.problems == []
         assert annotations(second) == annotations(coded.project)
 
 
-def test_unknown_code_reference_is_reported_not_fatal(coded: Coded, tmp_path: Path) -> None:
+def test_unknown_code_reference_is_reported_not_fatal(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     path = export(coded, "qdpx", tmp_path / "study.qdpx")
     donate_guid = etree.fromstring(zipfile.ZipFile(path).read("project.qde")).xpath(
         "//*[local-name()='Code'][@name='Donate']/@guid"
@@ -176,7 +182,7 @@ def test_unknown_code_reference_is_reported_not_fatal(coded: Coded, tmp_path: Pa
         )
 
     broken = _rewrite(path, tmp_path / "orphan.qdpx", orphan)
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         before = digest(second)
         result = apply_plan(second, read_file(broken), times=times25, dry_run=True)
         assert digest(second) == before
@@ -212,6 +218,7 @@ def test_exports_never_write_over_the_project(coded: Coded, tmp_path: Path) -> N
     from annotators.export import ExportFilter, export
 
     one = ExportFilter(videos=["a.mp4"])
+    before = coded.project.path.read_bytes()  # a SQLite file or a server project's file
     for name in ("linked.qdpx", "linked.eaf"):
         link = tmp_path / name
         os.link(coded.project.path, link)  # the same file under an export's name
@@ -220,4 +227,4 @@ def test_exports_never_write_over_the_project(coded: Coded, tmp_path: Path) -> N
             export(coded.project, fmt, link, one)
         with pytest.raises(ExportError, match="the project file"):
             run_job(export_job(coded.project, fmt, link, one, times=times25))
-    assert coded.project.path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert coded.project.path.read_bytes() == before

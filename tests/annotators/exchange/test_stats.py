@@ -167,7 +167,9 @@ def test_cli_writes_both_tables(coded: Coded, tmp_path: Path) -> None:
     assert "study_long.dta" in run.output
 
 
-def test_the_default_codebook_exports_with_every_column(tmp_path: Path, fmt: str) -> None:
+def test_the_default_codebook_exports_with_every_column(
+    tmp_path: Path, fmt: str, database: str | None
+) -> None:
     """The default codebook's long keys: names are cut to fit, labelled ones shorter still
     (pyreadstat names each label set after its variable plus a counter)."""
     from sqlmodel import select
@@ -177,7 +179,7 @@ def test_the_default_codebook_exports_with_every_column(tmp_path: Path, fmt: str
     from tests.annotators.export.conftest import add_video
 
     with (
-        Project.create(tmp_path / "default.storyframe") as project,
+        Project.create(tmp_path / "default.storyframe", database=database) as project,
         project.session() as session,
     ):
         video = add_video(session, "a.mp4")

@@ -187,9 +187,11 @@ def annotate(
 
 
 @pytest.fixture
-def coded(tmp_path: Path) -> Iterator[Coded]:
+def coded(tmp_path: Path, database: str | None) -> Iterator[Coded]:
     """Two videos, two coders, annotations with hostile text, clip values and a transcript."""
-    project = Project.create(tmp_path / "study.storyframe", default_codebook=False)
+    project = Project.create(
+        tmp_path / "study.storyframe", default_codebook=False, database=database
+    )
     with project.session() as session:
         codes = add_codebook(session)
         alice = Coder(name="alice")

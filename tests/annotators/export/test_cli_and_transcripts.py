@@ -101,11 +101,11 @@ def test_transcript_targets_that_cannot_work_are_refused_clearly(
     assert notes.read_text() == "mine"
 
 
-def test_codebook_export_creates_a_missing_folder(tmp_path: Path) -> None:
+def test_codebook_export_creates_a_missing_folder(tmp_path: Path, database: str | None) -> None:
     import annotators.cli.codebook_cmds  # noqa: F401  (registers the commands)
     from annotators.project import Project
 
-    Project.create(tmp_path / "p.storyframe").close()
+    Project.create(tmp_path / "p.storyframe", database=database).close()
     out = tmp_path / "new" / "folder" / "codebook.yaml"
     result = runner.invoke(
         app, ["codebook", "export", str(tmp_path / "p.storyframe"), "-o", str(out)]

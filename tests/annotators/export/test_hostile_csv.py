@@ -16,6 +16,7 @@ from annotators.errors import ExportError, StoryframeError
 from annotators.export import csvread, export_long, import_long_csv
 from annotators.project import Project
 from annotators.store.models import Annotation
+from tests.annotators.backends import ON_SERVER, ON_SQLITE
 from tests.annotators.hostile import HOSTILE_TEXTS, table_digest
 
 from .conftest import Coded
@@ -39,7 +40,9 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def test_a_one_megabyte_note_survives_the_round_trip(coded: Coded, tmp_path: Path) -> None:
+def test_a_one_megabyte_note_survives_the_round_trip(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     note = ("A long, careful memo; " * 50_000)[:1_000_000] + "\nend"
     with coded.project.session() as session:
         annotation = session.exec(select(Annotation).order_by(Annotation.id)).first()
@@ -47,7 +50,7 @@ def test_a_one_megabyte_note_survives_the_round_trip(coded: Coded, tmp_path: Pat
         session.add(annotation)
         session.commit()
     exported = _export(coded.project, tmp_path / "long.csv")
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         report = import_long_csv(second, exported)
         assert report.skipped == []
         with second.session() as session:
@@ -83,23 +86,25 @@ def test_duplicate_columns_are_refused_by_name(coded: Coded, tmp_path: Path) -> 
     assert table_digest(coded.project.path) == before
 
 
-def test_unknown_kind_is_refused_with_its_line(coded: Coded, tmp_path: Path) -> None:
+def test_unknown_kind_is_refused_with_its_line(coded: Coded, tmp_path: Path, new_database) -> None:
     rows = _rows(_export(coded.project, tmp_path / "a.csv"))
     rows[1][rows[0].index("kind")] = "bogus"
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         before = table_digest(second.path)
         with pytest.raises(ExportError, match=r"k\.csv:2: kind 'bogus' is not one of point"):
             import_long_csv(second, _write(tmp_path / "k.csv", rows))
         assert table_digest(second.path) == before
 
 
-def test_skipped_rows_exit_3_and_name_their_lines(coded: Coded, tmp_path: Path) -> None:
+def test_skipped_rows_exit_3_and_name_their_lines(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     from annotators.cli import run_command
 
     rows = _rows(_export(coded.project, tmp_path / "a.csv"))
     rows[2][rows[0].index("code_key")] = "no_such_code"
     source = _write(tmp_path / "s.csv", rows)
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         path = second.path
     assert run_command(["annotations", "import", str(path), str(source)]) == 3
     assert run_command(["annotations", "import", str(path), str(tmp_path / "none.csv")]) == 1
@@ -145,18 +150,11 @@ def exported_rows(coded: Coded, tmp_path: Path) -> list[list[str]]:
     return _rows(_export(coded.project, tmp_path / "base.csv"))
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(data=st.data())
-def test_damaged_exports_import_or_change_nothing(
-    exported_rows: list[list[str]], tmp_path: Path, data: st.DataObject
-) -> None:
+def _import_damaged(tmp_path: Path, text: str, new_database) -> None:  # noqa: ANN001
     """Only the project's own errors come out; a refused file leaves every row as it was."""
     target = tmp_path / "target.storyframe"
     if not target.exists():
-        fresh_project(tmp_path, "target").close()
-    text = data.draw(damaged_exports(exported_rows))
+        fresh_project(tmp_path, "target", database=new_database()).close()
     source = tmp_path / "damaged.csv"
     source.write_bytes(text.encode("utf-8", "surrogateescape"))
     before = table_digest(target)
@@ -172,7 +170,31 @@ def test_damaged_exports_import_or_change_nothing(
         assert skipped.line >= 2 and "try again" not in skipped.reason
 
 
-def test_a_nan_time_is_never_read_as_a_concurrent_change(coded: Coded, tmp_path: Path) -> None:
+@ON_SQLITE
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_damaged_exports_import_or_change_nothing(
+    exported_rows: list[list[str]], tmp_path: Path, data: st.DataObject, new_database
+) -> None:
+    _import_damaged(tmp_path, data.draw(damaged_exports(exported_rows)), new_database)
+
+
+@ON_SERVER  # the same property into a server project, on fewer examples
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_damaged_exports_never_change_a_server_project(
+    exported_rows: list[list[str]], tmp_path: Path, data: st.DataObject, new_database
+) -> None:
+    _import_damaged(tmp_path, data.draw(damaged_exports(exported_rows)), new_database)
+
+
+def test_a_nan_time_is_never_read_as_a_concurrent_change(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     """Without the video file the CSV's times are used; a NaN must not be blamed on another
     writer ("the project changed, try again"), and nothing is stored."""
     rows = _rows(_export(coded.project, tmp_path / "a.csv"))
@@ -180,7 +202,9 @@ def test_a_nan_time_is_never_read_as_a_concurrent_change(coded: Coded, tmp_path:
     point = next(row for row in rows[1:] if row[header.index("kind")] != "clip")
     point[header.index("start_s")] = "nan"  # SQLite stores NaN as NULL: NOT NULL fails
     source = _write(tmp_path / "t.csv", [header, point])
-    with fresh_project(tmp_path) as second:  # its videos have no files: CSV times are used
+    with fresh_project(
+        tmp_path, database=new_database()
+    ) as second:  # its videos have no files: CSV times are used
         before = table_digest(second.path)
         try:
             report = import_long_csv(second, source)

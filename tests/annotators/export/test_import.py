@@ -23,9 +23,11 @@ LOCAL_COLUMNS = [
 ]  # fmt: skip
 
 
-def fresh_project(tmp_path: Path, name: str = "second") -> Project:
+def fresh_project(tmp_path: Path, name: str = "second", database: str | None = None) -> Project:
     """A new project with the same codebook and videos (same content hashes), no coding."""
-    project = Project.create(tmp_path / f"{name}.storyframe", default_codebook=False)
+    project = Project.create(
+        tmp_path / f"{name}.storyframe", default_codebook=False, database=database
+    )
     with project.session() as session:
         add_codebook(session)
         add_video(session, "b.mp4")  # a different import order: ids differ
@@ -48,9 +50,9 @@ def counts(project: Project) -> tuple[int, int]:
     return annotations, clips
 
 
-def test_round_trip_gives_the_same_rows(coded: Coded, tmp_path: Path) -> None:
+def test_round_trip_gives_the_same_rows(coded: Coded, tmp_path: Path, new_database) -> None:
     first = export_table(coded.project, tmp_path / "first.csv")
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         report = import_long_csv(second, tmp_path / "first.csv")
         assert (report.annotations, report.clip_values, report.skipped) == (6, 3, [])
         again = export_table(second, tmp_path / "again.csv")
@@ -61,23 +63,23 @@ def test_round_trip_gives_the_same_rows(coded: Coded, tmp_path: Path) -> None:
     assert (again["created_at"] > first["created_at"]).all()
 
 
-def test_importing_twice_adds_nothing(coded: Coded, tmp_path: Path) -> None:
+def test_importing_twice_adds_nothing(coded: Coded, tmp_path: Path, new_database) -> None:
     table = export_table(coded.project, tmp_path / "first.csv")
     # the same span marked twice by one coder is two annotations, not a duplicate
     table = pd.concat([table.iloc[:1], table]).reset_index(drop=True)
     table.to_csv(tmp_path / "twice.csv", index=False)
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         assert import_long_csv(second, tmp_path / "twice.csv").annotations == 7
         report = import_long_csv(second, tmp_path / "twice.csv")
         assert (report.imported, report.duplicates) == (0, 10)
         assert counts(second) == (7, 3)
 
 
-def test_coder_override_and_source(coded: Coded, tmp_path: Path) -> None:
+def test_coder_override_and_source(coded: Coded, tmp_path: Path, new_database) -> None:
     table = export_table(coded.project, tmp_path / "first.csv")
     table.loc[0, "source"] = ""  # no source in the file: marked imported
     table.to_csv(tmp_path / "edited.csv", index=False)
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         import_long_csv(second, tmp_path / "edited.csv", coder="carol")
         again = export_table(second, tmp_path / "again.csv")
     assert set(again["coder"]) == {"carol"}
@@ -86,7 +88,9 @@ def test_coder_override_and_source(coded: Coded, tmp_path: Path) -> None:
     )
 
 
-def test_unknown_videos_and_codes_are_reported_by_line(coded: Coded, tmp_path: Path) -> None:
+def test_unknown_videos_and_codes_are_reported_by_line(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     sha = export_table(coded.project, tmp_path / "first.csv")["video_sha256"][0]
     text = (tmp_path / "first.csv").read_text(encoding="utf-8")
     # line 1 is the header; record 1 spans lines 2-3 (its note holds a newline)
@@ -95,7 +99,7 @@ def test_unknown_videos_and_codes_are_reported_by_line(coded: Coded, tmp_path: P
     assert lines[3].startswith("4,")  # second record (annotation 4) starts on line 4
     lines[3] = lines[3].replace(",donate,", ",no_such_code,")
     (tmp_path / "edited.csv").write_text("\n".join(lines), encoding="utf-8")
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         report = import_long_csv(second, tmp_path / "edited.csv")
         assert [str(s) for s in report.skipped] == [
             "line 2: unknown video 'gone.mp4'",
@@ -104,13 +108,13 @@ def test_unknown_videos_and_codes_are_reported_by_line(coded: Coded, tmp_path: P
         assert counts(second) == (4, 3)
 
 
-def test_invalid_rows_are_skipped_with_reasons(coded: Coded, tmp_path: Path) -> None:
+def test_invalid_rows_are_skipped_with_reasons(coded: Coded, tmp_path: Path, new_database) -> None:
     table = export_table(coded.project, tmp_path / "first.csv")
     table.loc[1, ["end_frame", "end_s"]] = ["999", "39.960"]
     table.loc[2, "value"] = "joy"  # not an option of emotion
     table.loc[6, "code_key"] = "testimony"  # an interval code given as a clip-level row
     table.to_csv(tmp_path / "edited.csv", index=False)
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         report = import_long_csv(second, tmp_path / "edited.csv")
     reasons = [str(s) for s in report.skipped]
     assert reasons[0] == "line 4: frame 999 is outside a.mp4 (frames 0-249)"
@@ -138,11 +142,13 @@ def test_unreadable_files_change_nothing(
     assert counts(coded.project) == before
 
 
-def test_a_malformed_row_late_in_the_file_changes_nothing(coded: Coded, tmp_path: Path) -> None:
+def test_a_malformed_row_late_in_the_file_changes_nothing(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     table = export_table(coded.project, tmp_path / "first.csv")
     table.loc[5, "start_frame"] = "twelve"
     table.to_csv(tmp_path / "edited.csv", index=False)
-    with fresh_project(tmp_path) as second:
+    with fresh_project(tmp_path, database=new_database()) as second:
         with pytest.raises(ExportError, match=r"edited.csv:8: start_frame 'twelve' is not a whole"):
             import_long_csv(second, tmp_path / "edited.csv")
         assert counts(second) == (0, 0)
@@ -155,7 +161,9 @@ def test_missing_file_is_a_clear_error(tmp_path: Path, coded: Coded) -> None:
         import_long_csv(coded.project, tmp_path / "nope.csv")
 
 
-def test_reimport_after_an_edit_is_recognised_by_row_uid(coded: Coded, tmp_path: Path) -> None:
+def test_reimport_after_an_edit_is_recognised_by_row_uid(
+    coded: Coded, tmp_path: Path, new_database
+) -> None:
     table = export_table(coded.project, tmp_path / "first.csv")
     assert table["row_uid"].str.fullmatch(r"[0-9a-f]{32}").all()
     with coded.project.session() as session:  # the coder edits a note after the export
@@ -166,7 +174,9 @@ def test_reimport_after_an_edit_is_recognised_by_row_uid(coded: Coded, tmp_path:
     before = counts(coded.project)
     report = import_long_csv(coded.project, tmp_path / "first.csv")
     assert report.imported == 0 and counts(coded.project) == before
-    with fresh_project(tmp_path) as second:  # a copy keeps the identity of every row
+    with fresh_project(
+        tmp_path, database=new_database()
+    ) as second:  # a copy keeps the identity of every row
         import_long_csv(second, tmp_path / "first.csv")
         again = export_table(second, tmp_path / "again.csv")
     assert sorted(again["row_uid"]) == sorted(table["row_uid"])

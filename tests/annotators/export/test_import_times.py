@@ -19,9 +19,12 @@ HEADER = ["video_sha256", "video_file_name", "coder", "code_key", "kind", "value
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
+def project(tmp_path: Path, database: str | None) -> Project:
     """A project whose one video (10 s, 250 frames) has no file: times come from the CSV."""
-    with Project.create(tmp_path / "study.storyframe") as project, project.session() as session:
+    with (
+        Project.create(tmp_path / "study.storyframe", database=database) as project,
+        project.session() as session,
+    ):
         session.add(
             Video(path="gone.mp4", file_name="gone.mp4", content_hash="f" * 64, size_bytes=1,
                   duration_s=10.0, frame_count=250, fps=25.0, width=160, height=284)

@@ -38,12 +38,15 @@ def mark(session: Session, video: int, key: str, coder: int, start: int, end: in
                            end_s=None if end is None else end / fps, source=source))  # fmt: skip
 
 
-def two_coder_study(path: Path) -> Project:
+def two_coder_study(path: Path, database: str | None = None) -> Project:
     """Ana and Ben code 4 clips of 100 frames: emotional_tone, coder_notes, an interval code
     (personal_testimony) and a point code (cta_donate). Returns the open project.
 
-    The file is built once per test session and copied (creating a project takes a second).
+    The file is built once per test session and copied (creating a project takes a second);
+    with ``database`` (a fresh PostgreSQL database) it is built there.
     """
+    if database is not None:
+        return _build(path, database)
     global _TEMPLATE
     if _TEMPLATE is None or not _TEMPLATE.exists():
         folder = tempfile.mkdtemp(prefix="reliability-")
@@ -57,8 +60,8 @@ def two_coder_study(path: Path) -> Project:
 _TEMPLATE: Path | None = None
 
 
-def _build(path: Path) -> Project:
-    project = Project.create(path)
+def _build(path: Path, database: str | None = None) -> Project:
+    project = Project.create(path, database=database)
     ana, ben = project.coder("Ana").id, project.coder("Ben").id
     with project.session() as session:
         clips = [add_video(session, f"clip{i}.mp4") for i in range(4)]

@@ -37,12 +37,12 @@ codes:
 """
 
 
-def test_level_is_read_stored_and_written_back(tmp_path: Path) -> None:
+def test_level_is_read_stored_and_written_back(tmp_path: Path, database: str | None) -> None:
     spec = parse_codebook(BOOK.format(level="interval"))
     by_key = spec.by_key()
     assert by_key["tone"].level == "interval" and by_key["cause"].level is None
     assert parse_codebook(codebook_to_yaml(spec)) == spec
-    project = Project.create(tmp_path / "l.storyframe", default_codebook=False)
+    project = Project.create(tmp_path / "l.storyframe", default_codebook=False, database=database)
     with project, project.session() as session:
         book = install_codebook(session, spec)
         session.commit()

@@ -32,8 +32,8 @@ def _by(report, key: str, method: str):
     return next(r for r in report.results if r.code_key == key and r.method == method)
 
 
-def test_clip_variable_alpha_at_its_level(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_clip_variable_alpha_at_its_level(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         report = reliability_report(project, codes=["emotional_tone"], boot=200, seed=5)
     result = _by(report, "emotional_tone", "clip")
     assert result.level == "ordinal"
@@ -49,8 +49,10 @@ def test_clip_variable_alpha_at_its_level(tmp_path: Path) -> None:
     assert set(differ.values) == {"Ana", "Ben"}
 
 
-def test_time_codes_get_every_method_and_suggestions_do_not_count(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_time_codes_get_every_method_and_suggestions_do_not_count(
+    tmp_path: Path, database: str | None
+) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         report = reliability_report(project, codes=["personal_testimony", "cta_donate"], boot=0)
     methods = [(r.code_key, r.method) for r in report.results]
     interval = [("personal_testimony", m) for m in ("presence", "count", "frames", "unitizing")]
@@ -82,8 +84,8 @@ def test_time_codes_get_every_method_and_suggestions_do_not_count(tmp_path: Path
     assert first.values == {"Ana": "marked", "Ben": "not marked"}
 
 
-def test_json_layout_and_written_formats(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_json_layout_and_written_formats(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         report = reliability_report(project, boot=50, seed=1)
     for fmt in ("json", "csv", "table", "html"):
         report.write(tmp_path / f"r.{fmt}", fmt)
@@ -104,8 +106,8 @@ def test_json_layout_and_written_formats(tmp_path: Path) -> None:
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
-def test_assignments_decide_which_clips_count(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_assignments_decide_which_clips_count(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         with project.session() as session:
             for coder in (1, 2):
                 for video in (1, 2):
@@ -118,8 +120,8 @@ def test_assignments_decide_which_clips_count(tmp_path: Path) -> None:
     assert _by(report, "emotional_tone", "clip").n_units == 2
 
 
-def test_consensus_coder_is_left_out_unless_named(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_consensus_coder_is_left_out_unless_named(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         consensus = project.coder("consensus").id
         with project.session() as session:
             value(session, 1, "emotional_tone", consensus, "1")
@@ -129,8 +131,8 @@ def test_consensus_coder_is_left_out_unless_named(tmp_path: Path) -> None:
         assert named.meta["coders"] == ["Ana", "consensus"]
 
 
-def test_coders_without_shared_clips_are_refused(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_coders_without_shared_clips_are_refused(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         cleo = project.coder("Cleo").id
         with project.session() as session:
             clip = add_video(session, "only_cleo.mp4")
@@ -148,16 +150,20 @@ def test_coders_without_shared_clips_are_refused(tmp_path: Path) -> None:
      ({"codes": ["nope"]}, "unknown code: nope"),
      ({"coders": ["Ana"]}, "at least two coders"), ({"boot": -1}, "--boot")],
 )  # fmt: skip
-def test_bad_selections_give_one_clear_error(tmp_path: Path, options: dict, message: str) -> None:
+def test_bad_selections_give_one_clear_error(
+    tmp_path: Path, options: dict, message: str, database: str | None
+) -> None:
     with (
-        two_coder_study(tmp_path / "s.storyframe") as project,
+        two_coder_study(tmp_path / "s.storyframe", database) as project,
         pytest.raises(ReliabilityError, match=message),
     ):
         reliability_report(project, **options)
 
 
-def test_a_variable_nobody_coded_is_undefined_and_named(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_a_variable_nobody_coded_is_undefined_and_named(
+    tmp_path: Path, database: str | None
+) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         report = reliability_report(project, codes=["primary_cause", "hashtag"], boot=0)
     result = _by(report, "primary_cause", "clip")
     assert result.alpha is None and result.reason.startswith("nobody")
@@ -166,8 +172,8 @@ def test_a_variable_nobody_coded_is_undefined_and_named(tmp_path: Path) -> None:
     assert all(r.alpha is None and r.reason for r in report.results)
 
 
-def test_job_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_job_reports_progress_and_can_be_cancelled(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         job = reliability_job(project, boot=10, seed=2)
         first, second = next(job), next(job)
         assert isinstance(first, Progress) and second.total is not None
@@ -175,15 +181,15 @@ def test_job_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
         assert reliability_report(project, boot=10, seed=2).results
 
 
-def test_same_seed_same_intervals(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_same_seed_same_intervals(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         one = reliability_report(project, boot=100, seed=9).to_json()["results"]
         two = reliability_report(project, boot=100, seed=9).to_json()["results"]
     assert one == two
 
 
-def test_level_from_the_codebook_changes_the_distance(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_level_from_the_codebook_changes_the_distance(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         with project.session() as session:
             from sqlmodel import select
 
@@ -200,8 +206,8 @@ def test_level_from_the_codebook_changes_the_distance(tmp_path: Path) -> None:
     assert result.level == "interval" and result.alpha == pytest.approx(expected.alpha)
 
 
-def test_slices_binarise_time_not_frames(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_slices_binarise_time_not_frames(tmp_path: Path, database: str | None) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         report = reliability_report(project, codes=["personal_testimony"], boot=0, slice_s=1.0)
     frames = _by(report, "personal_testimony", "frames")
     assert frames.extra["slice_s"] == 1.0
@@ -214,8 +220,10 @@ def test_slices_binarise_time_not_frames(tmp_path: Path) -> None:
     assert [d.frame for d in report.disagreements] == [10, 10, 10, 10]
 
 
-def test_three_coders_with_missing_clips_frames_and_fleiss(tmp_path: Path) -> None:
-    with two_coder_study(tmp_path / "s.storyframe") as project:
+def test_three_coders_with_missing_clips_frames_and_fleiss(
+    tmp_path: Path, database: str | None
+) -> None:
+    with two_coder_study(tmp_path / "s.storyframe", database) as project:
         cleo = project.coder("Cleo").id
         with project.session() as session:
             mark(session, 1, "personal_testimony", cleo, 5, 40)

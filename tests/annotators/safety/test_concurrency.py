@@ -35,9 +35,12 @@ def _wait(processes: list[subprocess.Popen]) -> None:
         assert process.returncode == 0, err
 
 
-def _project(tmp_path: Path) -> Path:
+def _project(tmp_path: Path, database: str | None) -> Path:
     """A project with one video row whose file is missing (times come from the CSV)."""
-    with Project.create(tmp_path / "study.storyframe") as project, project.session() as session:
+    with (
+        Project.create(tmp_path / "study.storyframe", database=database) as project,
+        project.session() as session,
+    ):
         session.add(
             Video(path="gone.mp4", file_name="gone.mp4", content_hash="f" * 64, size_bytes=1,
                   duration_s=400.0, frame_count=10_000, fps=25.0, width=160, height=284)
@@ -63,8 +66,11 @@ def _rows(path: Path) -> Counter:
         return Counter(session.exec(query).all())
 
 
-def test_concurrent_imports_and_coding_equal_the_sequential_result(tmp_path: Path) -> None:
-    path = _project(tmp_path)
+def test_concurrent_imports_and_coding_equal_the_sequential_result(
+    tmp_path: Path, database: str | None
+) -> None:
+    """3 processes import the same 3,000 rows (exactly one copy is stored) while 3 others code."""
+    path = _project(tmp_path, database)
     with Project.open(path) as project, project.session() as session:
         point = session.exec(select(Code).where(Code.kind == "point")).first().key
     table = _csv(tmp_path / "long.csv", point)
@@ -83,12 +89,12 @@ def test_concurrent_imports_and_coding_equal_the_sequential_result(tmp_path: Pat
     assert sorted(values) == [(f"worker{w}", f"second {w}") for w in range(PROCESSES)]
 
 
-def test_two_imports_of_one_folder_at_once(tmp_path: Path) -> None:
+def test_two_imports_of_one_folder_at_once(tmp_path: Path, database: str | None) -> None:
     folder = tmp_path / "clips"
     folder.mkdir()
     for length, name in enumerate(("a.mp4", "b.mp4", "c.mp4"), start=2):
         make_clip(folder / name, seconds=length / 10)  # different content
-    with Project.create(tmp_path / "study.storyframe") as project:
+    with Project.create(tmp_path / "study.storyframe", database=database) as project:
         path = project.path
     _wait([_start("media", path, folder) for _ in range(PROCESSES)])
     with Project.open(path) as project:

@@ -21,6 +21,8 @@ from sqlmodel import select
 from annotators.jobs import run_job
 from annotators.project import Project
 from annotators.store.models import Code
+from annotators.store.server import is_pointer_file
+from tests.annotators.hostile import server_digest
 from tests.media_fixtures import make_clip
 
 CLIPS = 6
@@ -54,7 +56,7 @@ def code_by_key(project: Project, key: str) -> Code:
 
 
 @pytest.fixture
-def lead(tmp_path: Path, clip_masters: Path) -> Iterator[Lead]:
+def lead(tmp_path: Path, clip_masters: Path, database: str | None) -> Iterator[Lead]:
     clips = tmp_path / "clips"
     shutil.copytree(clip_masters, clips)
     meta = tmp_path / "meta.csv"
@@ -62,14 +64,17 @@ def lead(tmp_path: Path, clip_masters: Path) -> Iterator[Lead]:
         writer = csv.writer(handle)
         writer.writerow(["file", "author"])
         writer.writerows([f"clip{i}.mp4", AUTHORS[i]] for i in range(CLIPS))
-    with Project.create(tmp_path / "lead" / "study.storyframe") as project:
+    with Project.create(tmp_path / "lead" / "study.storyframe", database=database) as project:
         run_job(project.import_media([clips]))
         project.import_metadata(meta)
         yield Lead(project, tmp_path, clips)
 
 
 def table_digest(path: Path) -> str:
-    """SHA-256 over every row of every table of the SQLite file at ``path`` (read-only)."""
+    """SHA-256 over every row of every table of the SQLite file at ``path`` (read-only), or
+    of the database a server project's file names."""
+    if is_pointer_file(path):
+        return server_digest(path)
     digest = hashlib.sha256()
     uri = f"{path.resolve().as_uri()}?mode=ro"
     with closing(sqlite3.connect(uri, uri=True)) as connection:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from annotators.cli import main
+from tests.annotators.backends import ON_SQLITE
 
 from .conftest import Lead, table_digest
 
@@ -46,6 +47,7 @@ def subprocess_storyframe(*args: object) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@ON_SQLITE  # subprocesses: the Python flow runs on a server project in test_pack_merge
 def test_sample_pack_done_merge_from_the_command_line(  # type: ignore[no-untyped-def]
     lead: Lead, tmp_path: Path, storyframe
 ) -> None:

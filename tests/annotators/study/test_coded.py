@@ -17,8 +17,10 @@ def _video(session, name: str) -> int:
     return video.id
 
 
-def test_coded_clips_follow_assignments_once_there_are_any(tmp_path: Path) -> None:
-    with Project.create(tmp_path / "s.storyframe") as project:
+def test_coded_clips_follow_assignments_once_there_are_any(
+    tmp_path: Path, database: str | None
+) -> None:
+    with Project.create(tmp_path / "s.storyframe", database=database) as project:
         ana, ben = project.coder("Ana").id, project.coder("Ben").id
         with project.session() as session:
             code = session.query(Code).filter(Code.kind == "point").first()

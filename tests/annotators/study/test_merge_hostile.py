@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from annotators.errors import StudyError
 from annotators.study import draw_sample, merge, pack
+from tests.annotators.backends import ON_SERVER, ON_SQLITE
 
 from .conftest import Lead, table_digest
 from .test_pack_merge import _code_clip
@@ -39,13 +40,7 @@ def _damaged(data: bytes, how: tuple) -> bytes:
     return bytes(out[: len(data)])
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(how=damage)
-def test_a_damaged_coder_file_is_refused_or_merged_never_a_crash(
-    lead: Lead, tmp_path: Path, how: tuple
-) -> None:
+def _merge_damaged(lead: Lead, tmp_path: Path, how: tuple) -> None:
     coder_file = tmp_path / "Ana.storyframe"
     if not coder_file.exists():
         draw_sample(lead.project, fraction=0.5, coders=["Ana", "Ben"], seed=5)
@@ -59,6 +54,28 @@ def test_a_damaged_coder_file_is_refused_or_merged_never_a_crash(
     except StudyError as error:
         assert "\n" not in str(error)
         assert table_digest(lead.project.path) == before
+
+
+@ON_SQLITE
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(how=damage)
+def test_a_damaged_coder_file_is_refused_or_merged_never_a_crash(
+    lead: Lead, tmp_path: Path, how: tuple
+) -> None:
+    _merge_damaged(lead, tmp_path, how)
+
+
+@ON_SERVER  # the same property into a server project, on fewer examples
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(how=damage)
+def test_a_damaged_coder_file_never_changes_a_server_project(
+    lead: Lead, tmp_path: Path, how: tuple
+) -> None:
+    _merge_damaged(lead, tmp_path, how)
 
 
 def test_rows_no_coding_could_make_are_refused(lead: Lead, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from annotators.coding import Coding
@@ -131,8 +132,10 @@ def test_a_coder_file_holds_only_that_coders_work(lead: Lead, tmp_path: Path) ->
     assert table_digest(project.path) == before  # packing reads the project only
     assert report.path.name == "Ana.storyframe" and report.annotations == 1
     raw = report.path.read_bytes()
+    assert raw.startswith(b"SQLite format 3\x00")  # from a server project too: works offline
     assert secret.uid.encode() not in raw and b"Ben's" not in raw  # not even in free pages
     with Project.open(report.path) as coder_file:
+        assert coder_file.server is None and coder_file.get_meta("project_id") is None
         with coder_file.session() as session:
             assert session.exec(select(Coder.name)).all() == ["Ana"]
             assert [a.uid for a in session.exec(select(Annotation))] == [mine.uid]
@@ -256,7 +259,7 @@ def test_a_file_of_other_videos_is_refused(lead: Lead, tmp_path: Path) -> None:
     other_clips = tmp_path / "other-clips"
     other_clips.mkdir()
     make_clip(other_clips / "stranger.mp4", seconds=0.3, fps=25)
-    with Project.create(tmp_path / "other.storyframe") as other:
+    with Project.create(tmp_path / "other.storyframe") as other:  # a coder file: SQLite
         run_job(other.import_media([other_clips]))
         video = other.videos()[0]
         Coding.for_project(other).add_annotation(
@@ -276,10 +279,10 @@ def test_unmatched_clips_are_reported_and_the_rest_merged(lead: Lead, tmp_path: 
             for row in session.exec(select(table).where(table.video_id == clip.id)):
                 session.delete(row)
         session.commit()
-    with closing(sqlite3.connect(lead.project.path)) as connection:
-        connection.execute("DELETE FROM assignment WHERE video_id = ?", (clip.id,))
-        connection.execute("DELETE FROM video WHERE id = ?", (clip.id,))
-        connection.commit()
+    with lead.project.session() as session:
+        session.execute(text("DELETE FROM assignment WHERE video_id = :id"), {"id": clip.id})
+        session.execute(text("DELETE FROM video WHERE id = :id"), {"id": clip.id})
+        session.commit()
     report = merge(lead.project, path)
     assert report.unmatched_videos == [clip.file_name]
     assert report.skipped == 2 and report.conflicts == []
@@ -352,3 +355,15 @@ def test_coders_with_no_shared_clips_have_no_agreement_to_report(
     with pytest.raises(ReliabilityError, match="share no coded clip"):
         reliability_report(project, coders=["Ana", "Ben"], boot=0, seed=1)
     assert table_digest(project.path) == before
+
+
+@pytest.mark.postgresql
+def test_a_server_project_file_is_refused_as_a_coder_file(
+    lead: Lead, tmp_path: Path, pg_cluster
+) -> None:
+    team = tmp_path / "team.storyframe"
+    Project.create(team, database=pg_cluster.url(pg_cluster.new_database())).close()
+    before = table_digest(lead.project.path)
+    with pytest.raises(StudyError, match="is a server project, not a coder file: pack a coder"):
+        merge(lead.project, team)
+    assert table_digest(lead.project.path) == before

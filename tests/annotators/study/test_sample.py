@@ -41,10 +41,12 @@ def test_sample_assigns_every_drawn_clip_to_every_coder(lead: Lead) -> None:
     assert lead.project.get_meta("sample_round_1") is not None
 
 
-def test_same_seed_draws_the_same_clips_in_another_project(lead: Lead, tmp_path: Path) -> None:
+def test_same_seed_draws_the_same_clips_in_another_project(
+    lead: Lead, tmp_path: Path, new_database
+) -> None:
     first = draw_sample(lead.project, fraction=0.5, coders=["Ana", "Ben"], seed=11)
     # the same clips imported in the opposite order into another project
-    with Project.create(tmp_path / "copy.storyframe") as other:
+    with Project.create(tmp_path / "copy.storyframe", database=new_database()) as other:
         for path in sorted(lead.clips.iterdir(), reverse=True):
             run_job(other.import_media([path]))
         again = draw_sample(other, fraction=0.5, coders=["Ana", "Ben"], seed=11)
