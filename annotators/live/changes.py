@@ -22,6 +22,7 @@ KINDS: dict[str, str] = {
     "codebook": "codebook",
     "code": "codebook",
     "analysis": "analysis",
+    "projectmeta": "blind",  # project settings; blind mode is the one the views follow
 }
 WATCHED_TABLES = tuple(KINDS)
 

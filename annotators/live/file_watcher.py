@@ -39,6 +39,7 @@ FINGERPRINTS: dict[str, tuple[str | None, str]] = {
     "codebook": (None, "count(*), total(version), max(updated_at)"),
     "code": (None, "count(*), max(id)"),
     "analysis": ("video_id", "count(*), max(id), total(is_current * id)"),
+    "projectmeta": (None, "count(*), total(sf_crc(key, value))"),
 }
 assert set(FINGERPRINTS) == set(WATCHED_TABLES)
 
@@ -92,6 +93,12 @@ class FileWatcher:
         return []
 
     def _poll(self) -> list[Change]:
+        try:
+            return self._compare()
+        except sqlite3.Error:  # e.g. the file went away: nothing known changed; try again later
+            return []
+
+    def _compare(self) -> list[Change]:
         with self._lock:
             if self._closed.is_set():
                 return []

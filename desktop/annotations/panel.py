@@ -233,6 +233,8 @@ class AnnotationTablePanel(QWidget):
             self._reload_codes()
         if kind in ("annotations", "codebook", "videos"):
             self.refresh()
+        elif kind == "counts" and self.whole_project.isChecked():  # another clip's rows changed
+            self.refresh()
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
         self._sort = AnnotationQuery(

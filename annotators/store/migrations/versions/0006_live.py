@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 # the watched tables (annotators.live.changes.WATCHED_TABLES, frozen here as of this revision)
 TABLES = (
     "annotation", "suggestion", "clipvalue", "transcript", "wordcorrection", "video",
-    "assignment", "consensusrecord", "codebook", "code", "analysis",
+    "assignment", "consensusrecord", "codebook", "code", "analysis", "projectmeta",
 )  # fmt: skip
 
 # One notice per changed row; PostgreSQL folds identical notices of one transaction into
