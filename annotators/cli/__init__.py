@@ -34,6 +34,7 @@ def _load_commands() -> None:
         export_cmds,
         language_cmds,
         media_cmds,
+        media_folder_cmds,
         project_cmds,
         reliability_cmds,
         study_cmds,

@@ -52,7 +52,7 @@ NON_WRITERS = {
     "info", "import", "videos", "relink", "metadata", "transcribe", "language", "analyze",
     "sample", "assign", "done", "my-clips", "blind", "merge",
     "codebook validate", "codebook show", "codebook import", "annotations import",
-    "exchange import",
+    "exchange import", "media-folder",
 }  # fmt: skip
 
 
