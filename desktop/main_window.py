@@ -30,6 +30,7 @@ from .annotations import AnnotationTablePanel
 from .coding import CodingController
 from .job_bar import JobBar
 from .keys import KeyRouter
+from .live.conflicts import ConflictNotice
 from .panels.clip_vars import ClipVariablesPanel
 from .panels.codebook import CodebookPanel
 from .panels.inspector import InspectorPanel
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         self.player = PlayerPanel(self.playback)
         self.missing = MissingClipNotice(self.workspace)
         self.player.add_notice(self.missing)
+        self.conflicts = ConflictNotice(self.workspace)  # an edit refused over someone else's
+        self.player.add_notice(self.conflicts)
         self.timeline = TimelinePanel(self.workspace, self.playback)
         self.coding = CodingController(self.workspace, self.playback, self.timeline.timeline)
         self.suggestions = SuggestionController(self.workspace, self.playback, self.timeline)

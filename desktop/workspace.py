@@ -30,6 +30,7 @@ class Workspace(QObject):
     selection_changed = Signal(object)
     data_changed = Signal(str)
     error = Signal(str)
+    conflict = Signal(object)  # an edit refused over someone else's change (annotators.live)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +41,7 @@ class Workspace(QObject):
         self.ops = OpRunner(self)
         self.ops.changed.connect(self.data_changed)
         self.ops.failed.connect(self.error)
+        self.ops.conflicted.connect(self.conflict)
         # other coders' and processes' commits re-emitted as data_changed (desktop.live)
         self.live = LiveUpdates(self)
 

@@ -7,7 +7,9 @@ fingerprint of the same tables tells which clips changed.
 
 - :func:`watch` -- a :class:`ChangeWatcher` for an open project;
 - :class:`Change` -- one changed table, with the clip it concerns (``None``: not one clip);
-- :data:`KINDS` -- the view a change of each table affects (the desktop's ``data_changed`` kinds).
+- :data:`KINDS` -- the view a change of each table affects (the desktop's ``data_changed`` kinds);
+- :mod:`.conflicts` -- an edit or undo refused over someone else's change, theirs beside yours
+  (:func:`~.conflicts.edit_refused`, :func:`~.conflicts.history_refused`).
 """
 
 from .changes import KINDS, WATCHED_TABLES, Change, kinds_of
