@@ -31,6 +31,7 @@ from .coding import CodingController
 from .job_bar import JobBar
 from .keys import KeyRouter
 from .live.conflicts import ConflictNotice
+from .live.updates import refreshed_text
 from .panels.clip_vars import ClipVariablesPanel
 from .panels.codebook import CodebookPanel
 from .panels.inspector import InspectorPanel
@@ -76,6 +77,9 @@ class MainWindow(QMainWindow):
         self.player.add_notice(self.missing)
         self.conflicts = ConflictNotice(self.workspace)  # an edit refused over someone else's
         self.player.add_notice(self.conflicts)
+        self.workspace.live.refreshed.connect(  # other coders' changes: say why views moved
+            lambda kinds: self.statusBar().showMessage(refreshed_text(kinds), 8000)
+        )
         self.timeline = TimelinePanel(self.workspace, self.playback)
         self.coding = CodingController(self.workspace, self.playback, self.timeline.timeline)
         self.suggestions = SuggestionController(self.workspace, self.playback, self.timeline)

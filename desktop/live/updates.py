@@ -35,6 +35,21 @@ PER_CLIP = {"annotations": "counts", "clip_values": None, "corrections": None, "
 ALSO = {"blind": ("annotations", "clip_values", "assignments")}
 
 
+# what the status bar names, per kind refreshed
+NOUNS = {"annotations": "annotations", "clip_values": "clip variables",
+         "transcripts": "transcripts", "corrections": "transcript corrections", "videos": "clips",
+         "assignments": "assignments", "consensus": "consensus", "codebook": "the codebook",
+         "analysis": "analyses", "blind": "project settings"}  # fmt: skip
+
+
+def refreshed_text(kinds: dict[str, set[int | None]]) -> str:
+    """The status bar line after a refresh: what others changed, and in how many clips."""
+    names = [NOUNS.get(kind, kind) for kind in kinds]
+    clips = {clip for ids in kinds.values() for clip in ids if clip is not None}
+    where = f" in {len(clips)} clip{'s' if len(clips) != 1 else ''}" if clips else ""
+    return f"Updated: another coder changed {', '.join(names)}{where}"
+
+
 def tables_of(kind: str) -> list[str]:
     """The watched tables an operation of ``kind`` writes (what the app absorbs after it)."""
     return [table for table, table_kind in KINDS.items() if table_kind == kind]
