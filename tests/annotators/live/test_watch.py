@@ -104,3 +104,34 @@ def test_a_relinked_video_and_a_deleted_annotation_are_changes(two_writers) -> N
         assert Change("video", clip) in _wait_for(watcher, Change("video", clip))[0]
     finally:
         watcher.close()
+
+
+def test_a_bulk_import_its_undo_and_a_reused_id_are_all_reported(tmp_path: Path) -> None:
+    """SQLite's watcher finds appended rows by id (its triggers skip them): a bulk import,
+    its undo and an id reused after the top row's delete are still reported."""
+    path = tmp_path / "p.storyframe"
+    with Project.create(path) as mine, Project.open(path) as theirs:
+        _bulk_import_undo_and_reuse(mine, theirs)
+
+
+def _bulk_import_undo_and_reuse(mine: Project, theirs: Project) -> None:
+    clips = [_add_video(theirs, f"{n}.mp4") for n in range(4)]
+    code, coder = _code_id(theirs), theirs.coder("bo").id
+    coding = Coding(theirs.session, times=lambda _video: TIMES)
+    watcher = watch(mine)
+    try:
+        rows = [{"video_id": clip, "code_id": code, "coder_id": coder, "start_frame": f}
+                for clip in clips[:3] for f in range(0, 90, 3)]  # fmt: skip
+        coding.bulk_create_annotations(rows)  # appended rows: found by id, not logged
+        wanted = {Change("annotation", clip) for clip in clips[:3]}
+        assert wanted <= set(_wait_for(watcher, Change("annotation", clips[2]))[0])
+        coding.undo()  # the import's rows deleted
+        assert wanted <= set(_wait_for(watcher, Change("annotation", clips[2]))[0])
+        top = coding.add_annotation(clips[0], code, coder, 5, None)
+        coding.delete_annotation(top.id)  # the top row goes: its id is free again
+        coding.add_annotation(clips[3], code, coder, 7, None)  # may reuse that id
+        seen = _wait_for(watcher, Change("annotation", clips[3]))[0]
+        # the new row is reported with its clip, or as a change of any clip (None)
+        assert Change("annotation", clips[3]) in seen or Change("annotation") in seen
+    finally:
+        watcher.close()
