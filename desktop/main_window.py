@@ -318,7 +318,8 @@ class MainWindow(QMainWindow):
         if self.job_bar.busy:
             self.show_error("Another task is running; wait for it or cancel it first.")
             return
-        self.job_bar.start(project.import_media(paths), "Import", self._imported)
+        job = self.workspace.live.absorbing(project.import_media(paths), "videos")  # no echo
+        self.job_bar.start(job, "Import", self._imported)
 
     def find_missing(self, folder: Path) -> None:
         """Search ``folder`` for the project's missing videos in the background."""
@@ -328,7 +329,8 @@ class MainWindow(QMainWindow):
         if self.job_bar.busy:
             self.show_error("Another task is running; wait for it or cancel it first.")
             return
-        self.job_bar.start(project.relink_search(folder), "Find missing videos", self.missing.found)
+        job = self.workspace.live.absorbing(project.relink_search(folder), "videos")
+        self.job_bar.start(job, "Find missing videos", self.missing.found)
 
     def _imported(self, report: object) -> None:
         self.workspace.data_changed.emit("videos")

@@ -15,11 +15,12 @@ refreshes exactly what a local one would, and nothing else:
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
+from annotators.jobs import Job
 from annotators.live import KINDS, Change, ChangeWatcher, kinds_of, watch
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
+R = TypeVar("R")
 WAIT_S = 0.25  # how long one wait blocks: a stopped watcher's thread ends within it
 RETRY_MS = 250  # how soon a refresh held back by an open editor is tried again
 # kinds shown per clip: a change in another clip refreshes only the library's counts
@@ -97,6 +99,13 @@ class LiveUpdates(QObject):
         watcher = self.watcher
         if watcher is not None:
             watcher.absorb(tables_of(kind))
+
+    def absorbing(self, job: Job[R], kind: str) -> Job[R]:
+        """``job`` (run on a worker thread) that, once done, absorbs what it committed: for
+        jobs that write outside ``Workspace.run`` (an import), whose finish reloads ``kind``."""
+        result = yield from job
+        self.absorb(kind)
+        return result
 
     def _loop(self, watcher: ChangeWatcher, generation: int) -> None:
         while generation == self._generation:
