@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC
 from html import escape as _escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from annotators.live.conflicts import Conflict
 
-from ..workspace import Workspace
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 NAMES = {"start_frame": "start", "end_frame": "end", "code_id": "code", "value": "value",
          "note": "note", "source": "source"}  # fmt: skip

@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemDelegate
 
 from annotators.coding import Coding, media_times
 from annotators.project import Project
 
 from .conftest import import_and_wait
-from .test_coding import code
+from .test_coding import annotations, code
 
 # What a second coder's app does in another process: add a point event, print when it committed.
 OTHER_PROCESS = """
@@ -126,3 +128,35 @@ def test_my_own_edit_is_reloaded_once_not_twice(qtbot, live_window) -> None:  # 
     qtbot.wait(800)  # longer than the live view needs to report a change
     assert kinds.count("annotations") == 1
     assert refreshed == []
+
+
+def test_a_note_being_typed_in_the_table_is_not_swept_away(qtbot, live_window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    window = live_window
+    clip, donate = window.workspace.clip.id, code(window, "cta_donate").id
+    other = Project.open(window.workspace.project.path)
+    try:
+        theirs = Coding(other.session, media_times(other))
+        theirs.add_annotation(clip, donate, window.workspace.coder.id, 2)
+        qtbot.waitUntil(lambda: window.annotations.model.total == 1, timeout=3000)
+        table = window.annotations.table
+        window.annotations.show()
+        table.setFocus()
+        note = next(c for c in range(table.model().columnCount()) if
+                    table.model().headerData(c, Qt.Orientation.Horizontal) == "Note")  # fmt: skip
+        table.edit(table.model().index(0, note))
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit), timeout=3000)
+        editor = QApplication.focusWidget()
+        editor.setText("half a thought")
+        theirs.add_annotation(clip, donate, other.coder("Bo").id, 5)  # while I type
+        qtbot.wait(800)
+        assert window.annotations.model.total == 1  # held back: my editor is still open
+        assert editor.text() == "half a thought" and editor.isVisible()
+        table.commitData(editor)
+        table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        table.setFocus()
+        qtbot.waitUntil(lambda: window.annotations.model.total == 2, timeout=3000)
+    finally:
+        other.close()
+    assert any(a.note == "half a thought" for a in annotations(window))
