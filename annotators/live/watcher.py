@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
+
+from annotators.errors import ProjectError
 
 from .changes import Change
 
@@ -37,11 +40,24 @@ class ChangeWatcher(Protocol):
 def watch(project: Project) -> ChangeWatcher:
     """A watcher for ``project``: ``LISTEN`` on a server project, ``data_version`` polling
     on a SQLite file. On a server it also tags ``project.engine``'s connections, so this
-    process's own changes are not reported back to it."""
+    process's own changes are not reported back to it.
+
+    :class:`ProjectError` when the database cannot be watched (the server is unreachable).
+    """
     if project.server is not None:
+        import psycopg
+
         from .server_watcher import ServerWatcher
 
-        return ServerWatcher(project.engine)
+        try:
+            return ServerWatcher(project.engine)
+        except psycopg.Error as error:
+            raise ProjectError(
+                f"cannot watch {project.server.database} for changes: {error}"
+            ) from error
     from .file_watcher import FileWatcher
 
-    return FileWatcher(project.path)
+    try:
+        return FileWatcher(project.path)
+    except sqlite3.Error as error:
+        raise ProjectError(f"cannot watch {project.path} for changes: {error}") from error

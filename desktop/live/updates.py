@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
+from annotators.errors import StoryframeError
 from annotators.jobs import Job
 from annotators.live import KINDS, Change, ChangeWatcher, kinds_of, watch
 
@@ -78,7 +79,11 @@ class LiveUpdates(QObject):
     def start(self, project: Project) -> None:
         """Watch ``project`` (stopping any previous watch)."""
         self.stop()
-        self.watcher = watch(project)
+        try:
+            self.watcher = watch(project)
+        except StoryframeError as error:  # coding goes on; only others' changes will not show
+            self.workspace.error.emit(f"{error}. Other coders' changes show after reopening.")
+            return
         generation, watcher = self._generation, self.watcher
         thread = threading.Thread(
             target=self._loop, args=(watcher, generation), name="live-view", daemon=True

@@ -135,3 +135,29 @@ def _bulk_import_undo_and_reuse(mine: Project, theirs: Project) -> None:
         assert Change("annotation", clips[3]) in seen or Change("annotation") in seen
     finally:
         watcher.close()
+
+
+def test_a_dropped_server_connection_is_reopened_and_everything_refreshed(
+    tmp_path: Path, server_database: str
+) -> None:
+    from sqlalchemy import text
+
+    with Project.create(tmp_path / "p.storyframe", database=server_database) as project:
+        watcher = watch(project)
+        try:
+            with project.engine.begin() as connection:  # a server restart, as far as we know
+                connection.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                         "query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
+                )  # fmt: skip
+            seen: list[Change] = []
+            for _ in range(10):
+                seen += watcher.wait(0.2)
+                if seen:
+                    break
+            assert Change("annotation") in seen  # notices may be lost: refresh every view
+            with Project.open(project.path) as theirs:
+                clip = _add_video(theirs, "a.mp4")
+            assert Change("video", clip) in _wait_for(watcher, Change("video", clip))[0]
+        finally:
+            watcher.close()
