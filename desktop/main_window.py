@@ -77,9 +77,7 @@ class MainWindow(QMainWindow):
         self.player.add_notice(self.missing)
         self.conflicts = ConflictNotice(self.workspace)  # an edit refused over someone else's
         self.player.add_notice(self.conflicts)
-        self.workspace.live.refreshed.connect(  # other coders' changes: say why views moved
-            lambda kinds: self.statusBar().showMessage(refreshed_text(kinds), 8000)
-        )
+        self.workspace.live.refreshed.connect(self._on_live_refresh)
         self.timeline = TimelinePanel(self.workspace, self.playback)
         self.coding = CodingController(self.workspace, self.playback, self.timeline.timeline)
         self.suggestions = SuggestionController(self.workspace, self.playback, self.timeline)
@@ -429,6 +427,11 @@ class MainWindow(QMainWindow):
         """A codebook key codes into my layer, except in the review view (my layer is hidden
         there, so a key press would write where nobody sees it)."""
         return not self.review.isVisible() and self.coding.on_shortcut(text)
+
+    def _on_live_refresh(self, kinds: dict) -> None:  # type: ignore[type-arg]
+        """Say why views moved, unless the status bar already says something (a job's end)."""
+        if not self.statusBar().currentMessage():
+            self.statusBar().showMessage(refreshed_text(kinds), 8000)
 
     def show_error(self, message: str) -> None:
         """Tell the user what went wrong (non-blocking for job errors)."""
