@@ -36,9 +36,7 @@ def _no_dialog(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
     return dialogs
 
 
-def test_an_edit_over_someone_elses_change_shows_theirs_mine(
-    qtbot, loaded, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_over_someone_elses_change_shows_theirs_mine(qtbot, loaded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     window = loaded
     dialogs = _no_dialog(monkeypatch)
     row = _one_interval(qtbot, window)
