@@ -102,12 +102,13 @@ def check_platform(
     )
 
 
-def launch_desktop() -> int:
-    """Run the PySide6 application and return its exit code (1 when it cannot start)."""
+def launch_desktop(project: str | None = None) -> int:
+    """Run the PySide6 application (on ``project``, default the last one) and return its
+    exit code (1 when it cannot start)."""
     try:
         check_platform()
     except PlatformError as error:
         print(f"storyframe: {error}", file=sys.stderr)
         return 1
     desktop_app = importlib.import_module("desktop.app")
-    return desktop_app.run()
+    return desktop_app.run(project=project)

@@ -30,13 +30,16 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run(argv: list[str] | None = None, settings: Settings | None = None) -> int:
-    """Open the main window on the last (or default) project and run the event loop."""
+def run(
+    argv: list[str] | None = None, settings: Settings | None = None, project: str | None = None
+) -> int:
+    """Open the main window on ``project`` (default: the last or default project) and run
+    the event loop."""
     app = make_application(argv)
     install_excepthook()
     from .main_window import MainWindow  # after QApplication exists: widgets need it
 
     window = MainWindow(settings or Settings())
     window.show()
-    window.start()
+    window.start(Path(project) if project else None)
     return app.exec()

@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self.playback.error.connect(self.show_error)
         self.playback.loaded.connect(self._on_loaded)
         self.playback.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.workspace.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.playback.playing_changed.connect(lambda playing: playing or self.remember_position())
         self.job_bar.job_failed.connect(self.show_error)
         self.job_bar.job_finished.connect(self._on_job_finished)
@@ -219,9 +220,11 @@ class MainWindow(QMainWindow):
         )
 
     # -- projects -----------------------------------------------------------------------
-    def start(self) -> None:
-        """Open the last or default project; ask the coder's name the first time."""
-        QTimer.singleShot(0, lambda: self.open_project(startup_project_path(self.settings)))
+    def start(self, project: Path | None = None) -> None:
+        """Open ``project`` (default: the last or default project); ask the coder's name
+        the first time."""
+        path = project or startup_project_path(self.settings)
+        QTimer.singleShot(0, lambda: self.open_project(path))
 
     def coder_name(self) -> str | None:
         """The remembered coder name, asked once (None when the user cancels)."""

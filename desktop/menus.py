@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import exchanging, exporting, study_actions, transcribing
+from . import exchanging, exporting, queue, study_actions, transcribing
 from .keys import help_rows
 from .projects import DEFAULT_PROJECT_NAME
 from .review import build_study_menu
@@ -123,6 +123,14 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["translate_clip"] = _action(
         window, clip, "Translate this clip into &English", lambda: transcribing.translate(window)
     )
+    # team projects: the clips go to the shared queue for `storyframe worker` (desktop.queue)
+    actions["transcribe_workers"] = _action(
+        window, clip, "Transcribe on &workers (team project)",
+        lambda: queue.transcribe_on_workers(
+            window.workspace, window, window.show_error,
+            lambda text: window.statusBar().showMessage(text, 15000),
+        ),
+    )  # fmt: skip
     window.language_menu = clip.addMenu("Spoken &language")
     window.language_menu.aboutToShow.connect(lambda: refresh_languages(window))
     actions["done"] = _action(
@@ -180,6 +188,10 @@ def build(window: MainWindow) -> dict[str, QAction]:
     actions["annotation_table"] = _action(
         window, view, "&Annotation table", lambda: show_dock_of(window.annotations)
     )
+    actions["queue"] = _action(
+        window, view, "Transcription &queue (team project)",
+        lambda: queue.show_queue(window.workspace, window, window.show_error),
+    )  # fmt: skip
 
     help_menu = bar.addMenu("&Help")
     _action(window, help_menu, "&Keyboard shortcuts", lambda: show_key_help(window, actions),

@@ -44,7 +44,12 @@ def set_done(workspace: Workspace, video: Video, done: bool) -> None:
     if project is None or coder is None:
         return
     action = mark_done if done else reopen
-    workspace.run(lambda: action(project, coder.name, video.id), "assignments")
+    said = f"{video.file_name}: marked done" if done else f"{video.file_name}: open again"
+    workspace.run(
+        lambda: action(project, coder.name, video.id),
+        "assignments",
+        lambda _result: workspace.notice.emit(said),
+    )
 
 
 def toggle_current_done(workspace: Workspace, done_state: Callable[[Video], bool | None]) -> None:

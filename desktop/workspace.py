@@ -31,6 +31,8 @@ class Workspace(QObject):
     data_changed = Signal(str)
     error = Signal(str)
     conflict = Signal(object)  # an edit refused over someone else's change (annotators.live)
+    #: a one-line confirmation for the status bar ("clip.mp4: marked done")
+    notice = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

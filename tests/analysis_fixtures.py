@@ -16,7 +16,7 @@ import av
 import cv2
 import numpy as np
 
-from tests.media_fixtures import _add_video_stream, _encoder_options
+from tests.media_fixtures import _add_video_stream, _encoder_options, _stored
 
 WHITE = (255, 255, 255)
 YELLOW = (255, 225, 0)
@@ -74,38 +74,58 @@ def make_overlay_clip(
     height: int = 640,
     keyint: int = 60,
     moving: bool = False,
+    rotation: int = 0,
     crf: int = 20,
     audio: np.ndarray | None = None,
     audio_rate: int = 16000,
 ) -> Path:
     """Write an H.264 clip of ``frames`` frames; a new shot (new background) starts at each
-    frame in ``cuts``; ``moving`` pans the background a pixel a frame (no frame repeats).
+    frame in ``cuts``; ``moving`` pans the background under the overlays like a handheld
+    camera (a few pixels a frame, back and forth: every frame differs, no jump within a shot).
+    ``rotation`` (degrees clockwise) stores the pictures turned, with a display matrix, as
+    phones do; ``width``/``height`` and the overlays stay in display pixels.
     ``audio`` (mono float32 samples at ``audio_rate``) adds an AAC track."""
     path = Path(path)
     starts = [0, *sorted(cuts)]
     backgrounds = {
-        s: shot_background(height + 64, width + 64, 11 + k) for k, s in enumerate(starts)
+        s: shot_background(height + PAN, width + PAN, 11 + k) for k, s in enumerate(starts)
     }
     time_base = 1 / Fraction(fps)
     with av.open(str(path), "w") as container:
-        stream = _add_video_stream(container, "h264", fps, (width, height), time_base)
+        stored = (height, width) if rotation in (90, 270) else (width, height)
+        stream = _add_video_stream(container, "h264", fps, stored, time_base)
+        if rotation:
+            stream.set_display_rotation(-rotation)  # PyAV counts counter-clockwise
         stream.codec_context.gop_size = keyint
         stream.codec_context.options.update(_encoder_options("h264", keyint, 2, crf, "superfast"))
         sound = _audio_stream(container, audio_rate) if audio is not None else None
         for index in range(frames):
             shot = max(s for s in starts if s <= index)
-            offset = (index - shot) % 64 if moving else 0
-            picture = backgrounds[shot][offset : offset + height, offset : offset + width].copy()
+            dx, dy = _pan(index - shot) if moving else (0, 0)
+            picture = backgrounds[shot][dy : dy + height, dx : dx + width].copy()
             for overlay in overlays:
                 if overlay.start_frame <= index <= overlay.end_frame:
                     draw_overlay(picture, overlay)
-            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame = av.VideoFrame.from_ndarray(_stored(picture, rotation), format="rgb24")
             frame.pts, frame.time_base = index, time_base
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
         if sound is not None:
             _write_audio(container, sound, np.asarray(audio, dtype=np.float32), audio_rate)
     return path
+
+
+PAN = 192  # background margin the moving camera pans over (pixels)
+
+
+def _pan(frame: int) -> tuple[int, int]:
+    """Background offset on ``frame`` of a shot: 3 px/frame across, 2 down, back and forth."""
+
+    def bounce(position: int) -> int:
+        position %= 2 * PAN
+        return position if position < PAN else 2 * PAN - 1 - position
+
+    return bounce(3 * frame), bounce(2 * frame)
 
 
 def _audio_stream(container, rate: int):  # type: ignore[no-untyped-def]

@@ -1,10 +1,21 @@
 """On-screen text with RapidOCR (PP-OCR models shipped in the wheel; offline).
 
 What is read: frames at a fixed interval (``interval_s``) plus the first frame of every shot
-(from the clip's current shot cuts) and the last frame. A sampled frame whose grey thumbnail
-shows no changed block since the last frame that was read is not read again (its text is the
-same); the others go through the text detector (on the frame shrunk to ``det_max_side``) and
-the recogniser (on full-resolution crops).
+(from the clip's current shot cuts) and the last frame. Work is skipped where the text regions
+did not change, at two levels:
+
+- a sampled frame whose grey thumbnail shows no changed block since the last frame looked at
+  keeps that frame's readings (still pictures: nothing runs at all);
+- otherwise the text detector runs (on the frame shrunk to ``det_max_side``, cheap), and each
+  line it finds where a line was recognised before, whose strokes did not change since, keeps
+  that reading. Strokes are the detail in the line's box of the picture the detector saw (the
+  picture minus its blur, so a background moving or changing light under a fixed overlay
+  drops out). A line changed when a block of half its height has ``line_change_share`` of its
+  pixels changed by more than 60 % of its stroke contrast (the larger of then and now). Only
+  new or changed lines go to the recogniser (on full-resolution crops).
+
+With ``skip_unchanged`` off every sampled frame is detected and every line recognised (the
+naive reference the benchmark compares with).
 
 How readings become occurrences: a reading continues an open occurrence when its box overlaps
 the occurrence's (IoU >= ``min_iou``) and its text is similar (ratio >= ``min_similarity``);
@@ -17,6 +28,7 @@ the clip's frame table.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -34,9 +46,23 @@ from annotators.jobs import Job, Progress
 
 ENGINE = "rapidocr-onnxruntime"
 INSTALL_HINT = "pip install --no-deps rapidocr-onnxruntime==1.4.4"
-THUMB_SCALE = 4  # thumbnails are a quarter of each side: ~2 ms a 1080x1920 frame
+THUMB_SCALE = 4  # thumbnails are a quarter of each side: < 1 ms a 1080x1920 frame
 BLOCK = 12  # thumbnail pixels per side of a change-test block
 PROGRESS_EVERY = 30
+SAME_LINE_IOU = 0.7  # a detected box is the same line as a recognised one (fixed overlays)
+STROKE_LEVEL = 0.6  # share of a line's stroke contrast (95th percentile) that is a change
+MIN_STROKE_LEVEL = 12.0  # grey levels: never call noise on a flat, faint line a change
+
+
+def _model_threads() -> int:
+    """onnxruntime threads: half the usable cores. The other half decodes the next frames
+    meanwhile; on the 2-core target a second model thread mostly waited (spinning) for them:
+    the moving 60 s benchmark clip took 16-17 s with one, 26-31 s with two (load 5-7)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, (usable or 2) // 2)
+
+
+ORT_THREADS = _model_threads()
 
 Box = tuple[float, float, float, float]
 
@@ -46,10 +72,11 @@ class OcrSettings:
     """Settings of the OCR step (stored with every run)."""
 
     interval_s: float = 0.5
-    det_max_side: int = 960
+    det_max_side: int = 640
     min_confidence: float = 0.6
     change_threshold: float = 6.0  # mean absolute grey difference (0-255) of one block
     skip_unchanged: bool = True
+    line_change_share: float = 0.03  # share of a line block's pixels whose strokes changed
     min_iou: float = 0.3
     min_similarity: float = 0.75
 
@@ -68,20 +95,24 @@ class Reading:
 
 @dataclass(frozen=True)
 class OcrResult:
-    """Occurrences of a clip with counts: frames sampled, frames actually read by the OCR."""
+    """Occurrences of a clip with counts: frames sampled, frames the text detector ran on
+    (``read``), text lines the recogniser read (``recognised``) and lines whose earlier
+    reading was kept because their strokes did not change (``reused``)."""
 
     occurrences: tuple[TextOccurrence, ...]
     sampled: int
     read: int
     processing_s: float
     source: AnalysisSource
+    recognised: int = 0
+    reused: int = 0
 
 
 class TextReader:
     """RapidOCR loaded once (about 0.3 s), reused for every frame and clip.
 
-    ``calls`` counts the frames read. Raises :class:`AnalysisError` with the install command
-    when rapidocr-onnxruntime is missing.
+    ``calls`` counts the frames the detector ran on, ``lines`` the crops recognised. Raises
+    :class:`AnalysisError` with the install command when rapidocr-onnxruntime is missing.
     """
 
     def __init__(self, settings: OcrSettings | None = None) -> None:
@@ -94,34 +125,63 @@ class TextReader:
                 f"{INSTALL_HINT}"
             ) from None
         # the detector runs on the frame we shrink ourselves: never scale it up again
-        self._ocr = RapidOCR(det_limit_side_len=32, det_limit_type="min", print_verbose=False)
+        self._ocr = RapidOCR(
+            det_limit_side_len=32, det_limit_type="min", print_verbose=False,
+            intra_op_num_threads=ORT_THREADS, inter_op_num_threads=1,
+        )  # fmt: skip
         self.version = _version()
         self.calls = 0
+        self.lines = 0
 
     def read(self, bgr: np.ndarray) -> list[Reading]:
         """Every text line on a BGR picture with confidence >= ``min_confidence``."""
-        self.calls += 1
         height, width = bgr.shape[:2]
         ratio = min(1.0, self.settings.det_max_side / max(height, width))
         small = cv2.resize(bgr, None, fx=ratio, fy=ratio, interpolation=cv2.INTER_AREA)
+        return [r for r in self.recognise(bgr, self.detect(small, ratio)) if r is not None]
+
+    def detect(self, small: np.ndarray, ratio: float) -> list[np.ndarray]:
+        """Quadrilaterals of the text lines on ``small`` (a picture shrunk by ``ratio``), in
+        the full picture's pixels, top to bottom."""
+        self.calls += 1
         boxes, _ = self._ocr.text_det(small)
         if boxes is None or len(boxes) == 0:
             return []
-        boxes = self._ocr.sorted_boxes(boxes)
-        quads = [np.asarray(b, dtype=np.float32) / ratio for b in boxes]
-        crops = self._ocr.get_crop_img_list(bgr, quads)
-        recognised, _ = self._ocr.text_rec(crops, False)
-        readings = []
+        return [np.asarray(b, dtype=np.float32) / ratio for b in self._ocr.sorted_boxes(boxes)]
+
+    def recognise(self, bgr: np.ndarray, quads: list[np.ndarray]) -> list[Reading | None]:
+        """The reading of each quadrilateral of full picture ``bgr``, None where nothing was
+        read with confidence >= ``min_confidence``."""
+        if not quads:
+            return []
+        self.lines += len(quads)
+        recognised, _ = self._ocr.text_rec(self._ocr.get_crop_img_list(bgr, quads), False)
+        readings: list[Reading | None] = []
         for quad, (text, score) in zip(quads, recognised, strict=True):
             text = " ".join(str(text).split())
-            if text and score >= self.settings.min_confidence:
-                box = (float(quad[:, 0].min()), float(quad[:, 1].min()))
-                box += (float(quad[:, 0].max()), float(quad[:, 1].max()))
-                readings.append(Reading(text, float(score), box))
+            good = text and score >= self.settings.min_confidence
+            readings.append(Reading(text, float(score), quad_box(quad)) if good else None)
         return readings
 
     def source(self, processing_s: float | None = None) -> AnalysisSource:
         return AnalysisSource(ENGINE, self.version, self.settings.as_dict(), processing_s)
+
+
+def quad_box(quad: np.ndarray) -> Box:
+    """The (x0, y0, x1, y1) box around a quadrilateral."""
+    return (float(quad[:, 0].min()), float(quad[:, 1].min()),
+            float(quad[:, 0].max()), float(quad[:, 1].max()))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line recognised on a looked-at frame: its reading (None: nothing confident) and its
+    strokes then (see :func:`_strokes`), to tell whether it changed since."""
+
+    box: Box
+    reading: Reading | None
+    strokes: np.ndarray
+    level: float  # a stroke pixel changed when it moved by more than this (grey levels)
 
 
 @dataclass
@@ -170,7 +230,7 @@ def read_onscreen_text(
     """
     started = time.perf_counter()
     settings = reader.settings
-    calls_before = reader.calls
+    calls_before, lines_before = reader.calls, reader.lines
     with ClipFrames(Path(path)) as clip:
         times = clip.times
         cuts = {int(c) for c in cuts}
@@ -188,6 +248,8 @@ def read_onscreen_text(
         read=reader.calls - calls_before,
         processing_s=elapsed,
         source=reader.source(elapsed),
+        recognised=reader.lines - lines_before,
+        reused=state.reused,
     )
 
 
@@ -202,6 +264,8 @@ class _Pass:
         self.thumbs: list[tuple[int, np.ndarray]] = []  # frames since the previous sample
         self.read_thumb: np.ndarray | None = None  # thumbnail of the last frame read
         self.readings: list[Reading] = []
+        self.lines: list[_Line] = []  # lines of the last frame looked at
+        self.reused = 0
         self.open: list[_Track] = []
         self.done: list[_Track] = []
         self.last_index = -1
@@ -213,7 +277,7 @@ class _Pass:
         if not sampled:
             return
         if self.read_thumb is None or not self._unchanged(thumb):
-            self.readings = self.reader.read(decoded.bgr())
+            self.readings = self._look(decoded)
             self.read_thumb = thumb
         self._match(decoded.index)
         self.thumbs = [(decoded.index, thumb)]
@@ -224,6 +288,46 @@ class _Pass:
             self.done.append(track)
         self.open = []
         return sorted((self._occurrence(t) for t in self.done), key=_order)
+
+    def _look(self, decoded: DecodedFrame) -> list[Reading]:
+        """Detect the lines of a frame; recognise those that are new or changed."""
+        small, ratio = decoded.small_bgr(self.settings.det_max_side)
+        quads = self.reader.detect(small, ratio)
+        gray = _Gray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), 1 / ratio)
+        kept: list[_Line | None] = [None] * len(quads)
+        if self.settings.skip_unchanged:
+            kept = [self._unchanged_line(quad_box(q), gray) for q in quads]
+        fresh = [q for q, line in zip(quads, kept, strict=True) if line is None]
+        read = iter(self.reader.recognise(decoded.bgr(), fresh) if fresh else [])
+        lines = []
+        for quad, line in zip(quads, kept, strict=True):
+            if line is None:
+                reading = next(read)
+                line = _Line(quad_box(quad), reading, *_strokes(gray, quad_box(quad)))
+            else:
+                self.reused += 1
+            lines.append(line)
+        self.lines = lines
+        return [line.reading for line in lines if line.reading is not None]
+
+    def _unchanged_line(self, box: Box, gray: _Gray) -> _Line | None:
+        """The line recognised before at ``box`` if its strokes did not change, else None."""
+        for line in self.lines:
+            if _iou(line.box, box) >= SAME_LINE_IOU and self._same_strokes(line, gray):
+                return line
+        return None
+
+    def _same_strokes(self, line: _Line, gray: _Gray) -> bool:
+        now, level = _strokes(gray, line.box)
+        if now.shape != line.strokes.shape or now.size == 0:
+            return False
+        # the larger of the two contrasts: the same letters over a darker or brighter part of
+        # a moving picture have more or less contrast, another text over the same has as much
+        changed = (np.abs(now - line.strokes) > max(level, line.level)).astype(np.float32)
+        # blocks of half the line's height (about half a letter) along the line
+        blocks = max(1, round(changed.shape[1] / max(1.0, changed.shape[0] / 2)))
+        shares = cv2.resize(changed, (blocks, 1), interpolation=cv2.INTER_AREA)
+        return float(shares.max()) < self.settings.line_change_share
 
     def _unchanged(self, thumb: np.ndarray) -> bool:
         if not self.settings.skip_unchanged or thumb.shape != self.read_thumb.shape:
@@ -307,14 +411,32 @@ def _closer_to(thumb: np.ndarray, target: np.ndarray, other: np.ndarray, box: Bo
     return bool(to_target <= to_other)
 
 
+@dataclass(frozen=True)
+class _Gray:
+    """A looked-at frame in grey as the detector saw it, ``scale`` times smaller than full."""
+
+    picture: np.ndarray
+    scale: float
+
+
+def _strokes(gray: _Gray, box: Box) -> tuple[np.ndarray, float]:
+    """The detail of ``gray`` in ``box`` (the region minus its blur: a smooth background
+    drops out, letters stay) and the change level for it (60 % of its stroke contrast)."""
+    region = gray.picture[_thumb_region(gray.picture, box, gray.scale)].astype(np.float32)
+    sigma = max(1.0, region.shape[0] / 4)
+    detail = region - cv2.GaussianBlur(region, (0, 0), sigma)
+    contrast = float(np.percentile(np.abs(detail), 95)) if detail.size else 0.0
+    return detail, max(MIN_STROKE_LEVEL, STROKE_LEVEL * contrast)
+
+
 def _unchanged_region(thumb: np.ndarray, other: np.ndarray, box: Box, threshold: float) -> bool:
     region = _thumb_region(thumb, box)
     return float(np.abs(thumb[region].astype(np.int16) - other[region]).mean()) < threshold
 
 
-def _thumb_region(thumb: np.ndarray, box: Box) -> tuple[slice, slice]:
+def _thumb_region(thumb: np.ndarray, box: Box, scale: float = THUMB_SCALE) -> tuple[slice, slice]:
     height, width = thumb.shape[:2]
-    x0, y0, x1, y1 = (v / THUMB_SCALE for v in box)
+    x0, y0, x1, y1 = (v / scale for v in box)
     cols = slice(max(0, int(x0)), min(width, int(np.ceil(x1)) + 1))
     rows = slice(max(0, int(y0)), min(height, int(np.ceil(y1)) + 1))
     return rows, cols

@@ -30,12 +30,14 @@ def _load_commands() -> None:
     from . import (  # noqa: F401
         analysis_cmds,
         codebook_cmds,
+        db_cmds,
         exchange_cmds,
         export_cmds,
         language_cmds,
         media_cmds,
         media_folder_cmds,
         project_cmds,
+        queue_cmds,
         reliability_cmds,
         study_cmds,
         transcribe_cmds,
@@ -45,11 +47,16 @@ def _load_commands() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no arguments start the desktop app, otherwise run a CLI command."""
     args = sys.argv[1:] if argv is None else argv
-    if not args:
+    if not args or _is_project_file(args):
         from annotators.launch import launch_desktop
 
-        sys.exit(launch_desktop())
+        sys.exit(launch_desktop(args[0] if args else None))
     sys.exit(run_command(args))
+
+
+def _is_project_file(args: list[str]) -> bool:
+    """``storyframe study.storyframe`` (what a file manager runs) opens it in the app."""
+    return len(args) == 1 and args[0].endswith(".storyframe") and os.path.isfile(args[0])
 
 
 def run_command(args: list[str]) -> int:

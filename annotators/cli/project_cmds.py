@@ -28,10 +28,28 @@ def init_cmd(
     empty: Annotated[
         bool, typer.Option("--empty", help="Do not install the default codebook.")
     ] = False,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            help="A PostgreSQL URL (postgresql://host/dbname, no password: use ~/.pgpass) "
+            "for a team project; the file then points to that database.",
+        ),
+    ] = None,
 ) -> None:
-    """Create a new project file with the default social-cause codebook."""
-    with Project.create(project, default_codebook=not empty) as created:
-        console.print(f"created project {created.path}", markup=False)
+    """Create a new project file with the default social-cause codebook.
+
+    With --database the project lives on a PostgreSQL server: an empty database gets the
+    schema; one that already holds a project is joined (how each coder gets the file).
+    """
+    with Project.create(project, default_codebook=not empty, database=database) as created:
+        if created.server is None:
+            console.print(f"created project {created.path}", markup=False)
+            return
+        action = "joined" if created.joined else "created"
+        console.print(
+            f"{action} server project {created.path} -> {created.server.database}", markup=False
+        )
 
 
 @app.command("import")

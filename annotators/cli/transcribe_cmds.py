@@ -73,17 +73,39 @@ def transcribe_cmd(
         ),
     ] = False,
     allow_download: DownloadOpt = False,
+    no_wait: Annotated[
+        bool,
+        typer.Option("--no-wait", help="Server project: return once the clips are queued."),
+    ] = False,
+    status: Annotated[
+        bool, typer.Option("--status", help="Server project: show the queue and return.")
+    ] = False,
 ) -> None:
     """Transcribe every clip of PROJECT that has no transcript yet (resumable with Ctrl+C).
 
     Each clip's language: --language, else the clip's own (storyframe language), else the
     project's default, else detected from the speech (English clips use the fast English
     model, others the multilingual one when storyframe[multilingual] is installed).
+
+    On a server project the clips go to the shared queue instead, the workers
+    (storyframe worker) transcribe them, and this shows their progress until every clip is
+    done (--no-wait: return once queued; --status: only show the queue).
     """
     from annotators.project import Project
 
+    from .queue_cmds import show_queue, transcribe_on_workers
+
     check_language_code(language)  # before the progress bar appears
-    with Project.open(project) as opened:
+    with Project.open(project, read_only=True if status else None) as opened:
+        if status:
+            show_queue(opened)
+            return
+        if opened.server is not None and not translate:  # translations run here
+            if engine != DEFAULT_ENGINE or model is not None:
+                err_console.print("Note: on a team project each worker's --engine and --model "
+                                  "decide how its clips are transcribed.")  # fmt: skip
+            transcribe_on_workers(opened, _video_ids(videos), force, language, no_wait)
+            return
         job = transcribe_project(
             opened,
             engine,

@@ -79,7 +79,8 @@ class Project:
     (or a ``with`` block).
 
     ``backup_path`` is the copy made when opening migrated an older schema, else ``None``.
-    ``server`` is what a server project's file points to (``None`` for a SQLite project).
+    ``server`` is what a server project's file points to (``None`` for a SQLite project);
+    ``joined`` is true when :meth:`create` wrote a file for a server project that existed.
     """
 
     def __init__(
@@ -97,6 +98,7 @@ class Project:
         #: opened for reading only (no write permission): every write raises ProjectError
         self.read_only = read_only
         self.server = server
+        self.joined = False
 
     @property
     def root(self) -> Path:
@@ -143,6 +145,7 @@ class Project:
     def _create_server(cls, path: Path, database: str, default_codebook: bool) -> Project:
         engine, pointer, joined = server.create_server(path, database)
         project = cls(path, engine, server=pointer)
+        project.joined = joined
         if not joined:
             project.set_meta("created_by", f"storyframe {_version()}")
             if default_codebook:

@@ -30,6 +30,14 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HEAD_REVISION = "0006_live"
 # PostgreSQL advisory lock key held while a server database's schema is upgraded
 MIGRATION_LOCK = 0x53464D47  # "SFMG"
+# The transcription queue's tables (annotators.queue.schema) share a server project's
+# database; they are procrastinate's, not this schema, so Alembic's comparisons leave them out.
+QUEUE_TABLE_PREFIXES = ("procrastinate_", "storyframe_queue_")
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name`` filter: every object but the queue's tables."""
+    return not (type_ == "table" and name is not None and name.startswith(QUEUE_TABLE_PREFIXES))
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

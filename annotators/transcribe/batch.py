@@ -143,6 +143,15 @@ def transcribe_project(
     return report
 
 
+def clips_to_transcribe(
+    project: Project, video_ids: Sequence[int] | None = None, force: bool = False
+) -> tuple[list[Video], TranscribeReport]:
+    """The clips a batch with these options would transcribe, and a report counting those
+    it would not (``already_done``, ``skipped`` without audio). Shared with the queue."""
+    report = TranscribeReport()
+    return _clips_to_do(project, video_ids, force, report), report
+
+
 def _clips_to_do(
     project: Project,
     video_ids: Sequence[int] | None,

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -42,7 +43,7 @@ from .disagreements import Disagreement, by_clip, clips_to_review, disagreement_
 from .latest import LatestJob
 from .review_data import ClipReview, clip_review_job, coder_names
 from .review_timeline import ReviewTimeline, review_rows
-from .texts import disagreement_text, provenance_text
+from .texts import disagreement_text, provenance_text, settled_text
 from .values_table import ValuesTable
 
 # data_changed kinds after which the coders may agree differently
@@ -223,8 +224,15 @@ class ReviewPanel(QWidget):
         """List the disagreements (times from the player's frame table, once it is loaded)."""
         self.disagreement_list.clear()
         labels = {code.key: code.label for code in self.review.codes}
-        for item in self.disagreements:
-            entry = QListWidgetItem(disagreement_text(item, labels, self._time_of))
+        settled = {id(item): settled_text(item, self.review) for item in self.disagreements}
+        # the ones still to settle first; settled ones stay listed, greyed, with the decision
+        for item in sorted(self.disagreements, key=lambda d: settled[id(d)] is not None):
+            text = disagreement_text(item, labels, self._time_of)
+            decision = settled[id(item)]
+            entry = QListWidgetItem(text if decision is None else f"✓ {text} — {decision}")
+            if decision is not None:
+                entry.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+                entry.setToolTip("Settled in the consensus layer")
             entry.setData(Qt.ItemDataRole.UserRole, item)
             self.disagreement_list.addItem(entry)
         if not self.disagreements:

@@ -120,6 +120,8 @@ def test_my_clips_and_mark_done_with_the_key(qtbot, ana_window, study):  # type:
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     qtbot.waitUntil(lambda: window.library.done_state(ws.clip) is True, timeout=5000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().endswith(": marked done"))
+    assert window.statusBar().currentMessage() == f"{ws.clip.file_name}: marked done"
     index = window.library.model.index(window.library.model.position(ws.clip.id), 4)
     assert window.library.model.data(index) == "✓"
     with ws.project.session() as session:

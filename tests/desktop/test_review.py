@@ -174,6 +174,11 @@ def test_review_lists_disagreement_and_take_creates_consensus(qtbot, lead, study
         }  # the coders' own values untouched
     qtbot.waitUntil(lambda: panel.values.item(0, 2).text() == "Health", timeout=10000)
     assert "taken from Ben by Lee" in panel.provenance.item(0).text()
+    # still listed (the coders still differ), after the open ones, marked with the decision
+    texts = [panel.disagreement_list.item(i).text() for i in range(panel.disagreement_list.count())]
+    settled = [text for text in texts if text.startswith("✓ Primary cause")]
+    assert len(settled) == 1 and settled[0].endswith("consensus: Health")
+    assert texts[-1] == settled[0]
 
 
 def test_taking_an_annotation_shows_the_consensus_track(qtbot, lead, study) -> None:

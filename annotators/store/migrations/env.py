@@ -13,6 +13,7 @@ from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
 import annotators.store.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from annotators.store.migrate import include_name
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -22,6 +23,7 @@ def _configure_and_run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=include_name,
         # batch mode lets later revisions ALTER tables on SQLite (copy-and-move)
         render_as_batch=True,
         compare_type=True,

@@ -32,9 +32,13 @@ from annotators.transcribe.settings import TranscribeSettings
 NAME = "faster-whisper"
 
 
-def pick_device() -> tuple[str, str]:
-    """(device, compute type): float16 on a CUDA GPU when present, else int8 on CPU."""
-    if ctranslate2.get_cuda_device_count() > 0:
+def pick_device(device: str | None = None) -> tuple[str, str]:
+    """(device, compute type): float16 on a CUDA GPU (when present, or when ``device`` is
+    ``cuda``), else int8 on CPU. :class:`TranscriptionError` for ``cuda`` without a GPU."""
+    cuda = ctranslate2.get_cuda_device_count() > 0
+    if device == "cuda" and not cuda:
+        raise TranscriptionError("--device cuda: no CUDA GPU is usable on this machine")
+    if device != "cpu" and cuda:
         return "cuda", "float16"
     return "cpu", "int8"
 
@@ -147,14 +151,14 @@ class PartsDone:
 
 
 def load_faster_whisper(
-    ref: ModelRef, *, allow_download: bool = False, cpu_threads: int = 0
+    ref: ModelRef, *, allow_download: bool = False, cpu_threads: int = 0, device: str | None = None
 ) -> FasterWhisperEngine:
     """Load ``ref`` with faster-whisper; a named model is fetched only if ``allow_download``.
 
     On CPU, ``cpu_threads`` cores (0 = all) each get a single-threaded replica; replicas share
     the weights. On CUDA there is one replica.
     """
-    device, compute_type = pick_device()
+    device, compute_type = pick_device(device)
     workers = 1 if device == "cuda" else cpu_threads or os.cpu_count() or 1
     source = str(ref.path) if ref.path is not None else str(ref.name)
     try:

@@ -94,11 +94,13 @@ class OpenAIWhisperEngine:
 
 
 def load_openai_whisper(
-    ref: ModelRef, *, allow_download: bool = False, cpu_threads: int = 0
+    ref: ModelRef, *, allow_download: bool = False, cpu_threads: int = 0, device: str | None = None
 ) -> OpenAIWhisperEngine:
     """Load ``ref`` with openai-whisper; a named model is fetched only if ``allow_download``."""
     torch.set_num_threads(cpu_threads or os.cpu_count() or 1)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise TranscriptionError("--device cuda: no CUDA GPU is usable on this machine")
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     if ref.path is not None:
         model = _load_path(ref.path, device)
     else:

@@ -89,3 +89,71 @@ def test_text_ending_just_before_a_cut(tmp_path: Path, reader: TextReader) -> No
     clip = make_overlay_clip(tmp_path / "cut.mp4", frames=60, overlays=overlays, cuts=[45])
     (occ,) = run_job(read_onscreen_text(clip, reader, cuts=[45])).occurrences
     assert (occ.start_frame, occ.end_frame) == (5, 40)
+
+
+def test_fixed_text_over_moving_picture_is_recognised_once(
+    tmp_path: Path, reader: TextReader
+) -> None:
+    # the camera pans under the overlay: every sampled frame changes, the line does not
+    overlays = [Overlay("#savethebees", 10, 130, 30, 300, WHITE, 1.1)]
+    clip = make_overlay_clip(tmp_path / "pan.mp4", frames=150, overlays=overlays, moving=True)
+    result = run_job(read_onscreen_text(clip, reader))
+    assert [o.text for o in result.occurrences] == ["#savethebees"]
+    occ = result.occurrences[0]
+    assert abs(occ.start_frame - 10) <= 2 and abs(occ.end_frame - 130) <= 2
+    assert result.read == result.sampled  # the picture moved: the detector looked every time
+    assert result.recognised <= 2 and result.reused >= 7  # the line was read once, then kept
+
+
+def test_text_changing_in_place_over_moving_picture_is_read_again(
+    tmp_path: Path, reader: TextReader
+) -> None:
+    # same place, same length, no cut, the background pans: the new text is read
+    overlays = [Overlay("Day 3 of my trip", 0, 69, 30, 300, WHITE, 1.1)]
+    overlays.append(Overlay("Day 4 at the zoo", 70, 149, 30, 300, WHITE, 1.1))
+    clip = make_overlay_clip(tmp_path / "day.mp4", frames=150, overlays=overlays, moving=True)
+    result = run_job(read_onscreen_text(clip, reader))
+    spans = [(o.text, o.start_frame, o.end_frame) for o in result.occurrences]
+    assert [s[0] for s in spans] == ["Day 3 of my trip", "Day 4 at the zoo"]
+    assert abs(spans[0][2] - 69) <= 2 and abs(spans[1][1] - 70) <= 2
+
+
+def test_rotated_phone_clip_is_read_in_display_pixels(tmp_path: Path, reader: TextReader) -> None:
+    # stored landscape with a 90-degree display matrix, panning: boxes are display pixels
+    overlay = Overlay("link in bio", 10, 80, 40, 420, WHITE, 1.1)
+    clip = make_overlay_clip(
+        tmp_path / "turned.mp4", frames=90, overlays=[overlay], moving=True, rotation=90
+    )
+    result = run_job(read_onscreen_text(clip, reader))
+    assert [o.text for o in result.occurrences] == ["link in bio"]
+    occ = result.occurrences[0]
+    assert abs(occ.start_frame - 10) <= 2 and abs(occ.end_frame - 80) <= 2
+    x0, y0, x1, y1 = overlay_box(overlay)
+    assert abs(occ.box[0] - x0) < 12 and abs(occ.box[2] - x1) < 12
+    assert occ.box[1] < y1 and occ.box[3] > y0
+
+
+def test_one_letter_changing_in_place_is_read_again(tmp_path: Path) -> None:
+    # "Day 3" becomes "Day 8" on a moving picture: the line's strokes changed, so it is
+    # recognised again (the merge then keeps one occurrence: the texts are near-identical)
+    overlays = [Overlay("Day 3 of my trip", 0, 69, 30, 300, WHITE, 1.1)]
+    overlays.append(Overlay("Day 8 of my trip", 70, 149, 30, 300, WHITE, 1.1))
+    clip = make_overlay_clip(tmp_path / "digit.mp4", frames=150, overlays=overlays, moving=True)
+    texts: list[str] = []
+    reader = _Recording(texts)
+    run_job(read_onscreen_text(clip, reader))
+    assert "Day 3 of my trip" in texts and "Day 8 of my trip" in texts
+    assert len(texts) < 11  # not every sampled frame: unchanged lines kept their reading
+
+
+class _Recording(TextReader):
+    """A real reader that notes every text it recognises."""
+
+    def __init__(self, texts: list[str]) -> None:
+        super().__init__()
+        self.texts = texts
+
+    def recognise(self, bgr, quads):  # type: ignore[no-untyped-def]
+        readings = super().recognise(bgr, quads)
+        self.texts += [r.text for r in readings if r is not None]
+        return readings
