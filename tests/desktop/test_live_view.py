@@ -18,6 +18,7 @@ from annotators.project import Project
 
 from .conftest import import_and_wait
 from .test_coding import annotations, code
+from .test_transcript import speech_window, transcribed  # noqa: F401 - fixtures
 
 # What a second coder's app does in another process: add a point event, print when it committed.
 OTHER_PROCESS = """
@@ -160,3 +161,27 @@ def test_a_note_being_typed_in_the_table_is_not_swept_away(qtbot, live_window) -
     finally:
         other.close()
     assert any(a.note == "half a thought" for a in annotations(window))
+
+
+def test_a_word_corrected_and_a_clip_value_set_elsewhere_show(qtbot, speech_window) -> None:  # type: ignore[no-untyped-def] # noqa: F811 - the fixture
+    from annotators.coding.corrections import correct_word
+
+    from .test_transcript import words
+
+    window = speech_window
+    qtbot.waitUntil(lambda: len(words(window)) > 20, timeout=5000)
+    name = next(w for w in words(window) if "sarah" in w.text.lower())
+    clip, me = window.workspace.clip.id, window.workspace.coder.id
+    other = Project.open(window.workspace.project.path)  # my other window
+    try:
+        coding = Coding(other.session, media_times(other))
+        correct_word(coding, name.id, me, "Sara")
+        coding.set_clip_value(clip, code(window, "primary_cause").id, me, "health")
+        panel = window.transcript
+        qtbot.waitUntil(lambda: "Sara " in panel.document().toPlainText(), timeout=1500)
+        qtbot.waitUntil(
+            lambda: window.clip_vars.values.get(code(window, "primary_cause").id) == "health",
+            timeout=1500,
+        )
+    finally:
+        other.close()
