@@ -52,12 +52,22 @@ SETTINGS: dict[str, Setting] = {
             False,
             "Analyse clips (shot cuts, on-screen text, suggestions) after transcribing them",
         ),
+        # server project id -> {"folder": path, "files": {content hash: path}} on this machine
+        # (annotators.project.media_folders): never the paths other machines use
+        Setting("media_folders", dict, {}, "Where this machine keeps each team project's media"),
     )
 }
 
 
+# a settings file to use instead of the user's (several profiles on one machine, tests)
+SETTINGS_ENV = "STORYFRAME_SETTINGS"
+
+
 def default_settings_file() -> Path:
-    """Where the settings live for this user."""
+    """Where the settings live for this user (``$STORYFRAME_SETTINGS`` when set)."""
+    override = os.environ.get(SETTINGS_ENV)
+    if override:
+        return Path(override).expanduser()
     return user_config_path("storyframe", appauthor=False) / "settings.json"
 
 

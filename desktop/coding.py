@@ -31,12 +31,16 @@ from annotators.coding import (
     open_intervals,
 )
 from annotators.coding.corrections import correct_word
-from annotators.store.models import Code, Video
+from annotators.errors import CodingError
+from annotators.live.conflicts import edit_refused, history_refused
+from annotators.store.models import Annotation, Code, Video
 
 from .playback import Playback
 from .queries import active_codes
 from .timeline import Timeline
 from .workspace import Workspace
+
+ANNOTATIONS = Annotation.__table__
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class CodingController(QObject):
         self.redo_label: str | None = None
         timeline.edge_moved.connect(self._on_edge_moved)
         workspace.error.connect(lambda _message: self._update_labels())
+        workspace.conflict.connect(lambda _conflict: self._update_labels())
         workspace.project_changed.connect(self._on_project)
         workspace.clip_changed.connect(self._on_clip)
         # the timeline drops open intervals with the old frame table: show them again
@@ -286,7 +291,14 @@ class CodingController(QObject):
         def update() -> Any:
             chain = self._own_versions.setdefault(annotation_id, {})
             expected = chain.get(expected_version, expected_version)
-            row = coding.update_annotation(annotation_id, expected_version=expected, **fields)
+            try:
+                row = coding.update_annotation(annotation_id, expected_version=expected, **fields)
+            except CodingError as error:
+                refused = edit_refused(
+                    coding.history.session_factory, ANNOTATIONS, annotation_id, fields,
+                    expected, error,
+                )  # fmt: skip
+                raise refused from error
             for shown, reached in list(chain.items()):
                 if reached == expected:
                     chain[shown] = row.version
@@ -326,12 +338,26 @@ class CodingController(QObject):
     def undo(self) -> None:
         """Revert the last coding operation."""
         if self.coding is not None and self.undo_label is not None:
-            self._run(self.coding.undo, "annotations", lambda _label: self._after_history())
+            self._history("undo")
 
     def redo(self) -> None:
         """Re-apply the last undone operation."""
         if self.coding is not None and self.redo_label is not None:
-            self._run(self.coding.redo, "annotations", lambda _label: self._after_history())
+            self._history("redo")
+
+    def _history(self, verb: str) -> None:
+        coding = self.coding
+        assert coding is not None
+
+        def step() -> str:
+            action = coding.history.next_action(verb)
+            try:
+                return getattr(coding, verb)()
+            except CodingError as error:
+                factory = coding.history.session_factory
+                raise history_refused(factory, action, verb, error) from error
+
+        self._run(step, "annotations", lambda _label: self._after_history())
 
     def _after_history(self) -> None:
         # undo may have touched clip values or corrections too: let those views re-read

@@ -30,6 +30,8 @@ from .annotations import AnnotationTablePanel
 from .coding import CodingController
 from .job_bar import JobBar
 from .keys import KeyRouter
+from .live.conflicts import ConflictNotice
+from .live.updates import refreshed_text
 from .panels.clip_vars import ClipVariablesPanel
 from .panels.codebook import CodebookPanel
 from .panels.inspector import InspectorPanel
@@ -73,6 +75,9 @@ class MainWindow(QMainWindow):
         self.player = PlayerPanel(self.playback)
         self.missing = MissingClipNotice(self.workspace)
         self.player.add_notice(self.missing)
+        self.conflicts = ConflictNotice(self.workspace)  # an edit refused over someone else's
+        self.player.add_notice(self.conflicts)
+        self.workspace.live.refreshed.connect(self._on_live_refresh)
         self.timeline = TimelinePanel(self.workspace, self.playback)
         self.coding = CodingController(self.workspace, self.playback, self.timeline.timeline)
         self.suggestions = SuggestionController(self.workspace, self.playback, self.timeline)
@@ -314,7 +319,8 @@ class MainWindow(QMainWindow):
         if self.job_bar.busy:
             self.show_error("Another task is running; wait for it or cancel it first.")
             return
-        self.job_bar.start(project.import_media(paths), "Import", self._imported)
+        job = self.workspace.live.absorbing(project.import_media(paths), "videos")  # no echo
+        self.job_bar.start(job, "Import", self._imported)
 
     def find_missing(self, folder: Path) -> None:
         """Search ``folder`` for the project's missing videos in the background."""
@@ -324,7 +330,8 @@ class MainWindow(QMainWindow):
         if self.job_bar.busy:
             self.show_error("Another task is running; wait for it or cancel it first.")
             return
-        self.job_bar.start(project.relink_search(folder), "Find missing videos", self.missing.found)
+        job = self.workspace.live.absorbing(project.relink_search(folder), "videos")
+        self.job_bar.start(job, "Find missing videos", self.missing.found)
 
     def _imported(self, report: object) -> None:
         self.workspace.data_changed.emit("videos")
@@ -423,6 +430,11 @@ class MainWindow(QMainWindow):
         """A codebook key codes into my layer, except in the review view (my layer is hidden
         there, so a key press would write where nobody sees it)."""
         return not self.review.isVisible() and self.coding.on_shortcut(text)
+
+    def _on_live_refresh(self, kinds: dict) -> None:  # type: ignore[type-arg]
+        """Say why views moved, unless the status bar already says something (a job's end)."""
+        if not self.statusBar().currentMessage():
+            self.statusBar().showMessage(refreshed_text(kinds), 8000)
 
     def show_error(self, message: str) -> None:
         """Tell the user what went wrong (non-blocking for job errors)."""

@@ -38,6 +38,13 @@ def summary(report: RelinkReport) -> str:
     return f"{text}; none missing now."
 
 
+# a server project: where the file is, is this machine's business (annotators.project.media_folders)
+TEAM_NOTE = (
+    "<br><i>A team project: the folder you choose becomes this machine's media folder; the"
+    " other coders' machines keep theirs.</i>"
+)
+
+
 class MissingClipNotice(QFrame):
     """Shown in the player area while the current clip's file is missing; hidden otherwise.
 
@@ -77,6 +84,7 @@ class MissingClipNotice(QFrame):
         self.message.setText(
             f"<b>The video file of {video.file_name} is missing</b> (moved or deleted):"
             f"<br>{path}<br>Locate the file, or search a folder for it and other missing videos."
+            + (TEAM_NOTE if project.server is not None else "")
         )
         self.show()
 

@@ -63,6 +63,7 @@ class OpRunner(QObject):
 
     changed = Signal(str)
     failed = Signal(str)
+    conflicted = Signal(object)  # a refused edit's annotators.live.Conflict, instead of failed
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +84,10 @@ class OpRunner(QObject):
             self._pending -= 1
             status, value = outcome
             if status == "error":
+                conflict = getattr(value, "conflict", None)  # annotators.live.ConflictError
+                if conflict is not None:
+                    self.conflicted.emit(conflict)
+                    return
                 if isinstance(value, StoryframeError):
                     self.failed.emit(str(value))
                     return

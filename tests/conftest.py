@@ -10,6 +10,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(autouse=True)
+def machine_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Settings the core reads itself (a server project's media folders) go to a temporary
+    file, never the user's (``STORYFRAME_SETTINGS``, annotators.settings)."""
+    folder = tmp_path_factory.getbasetemp() / "machine"
+    monkeypatch.setenv("STORYFRAME_SETTINGS", str(folder / "settings.json"))
+
+
 class NetworkAttempted(AssertionError):
     """Raised when code under test tries to open a network connection."""
 

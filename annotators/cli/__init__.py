@@ -35,6 +35,7 @@ def _load_commands() -> None:
         export_cmds,
         language_cmds,
         media_cmds,
+        media_folder_cmds,
         project_cmds,
         queue_cmds,
         reliability_cmds,

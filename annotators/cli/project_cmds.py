@@ -142,7 +142,8 @@ def relink_cmd(
             _relink_search(opened, search_dir)
         elif video_id is not None and new_path is not None:
             video = opened.relink(video_id, new_path)
-            console.print(f"video {video.id} now at {video.path}", markup=False)
+            shown = opened.video_path(video) if opened.server else video.path  # this machine
+            console.print(f"video {video.id} now at {shown}", markup=False)
         else:
             raise ProjectError("relink needs VIDEO_ID and NEW_PATH, or --search-dir FOLDER")
         missing = opened.missing_videos()

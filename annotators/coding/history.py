@@ -271,6 +271,11 @@ class History:
     def redo_label(self) -> str | None:
         return self._redo[-1].label if self._redo else None
 
+    def next_action(self, verb: str) -> Action | None:
+        """The action :meth:`undo` (``verb="undo"``) or :meth:`redo` would apply next."""
+        stack = self._undo if verb == "undo" else self._redo
+        return stack[-1] if stack else None
+
     def undo(self) -> str:
         """Revert the last action; return its label. :class:`CodingError` when there is none,
         or when its rows were changed elsewhere (the action is then dropped, nothing written)."""

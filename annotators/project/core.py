@@ -33,7 +33,7 @@ from annotators.store.engine import (
 from annotators.store.models import Coder, ProjectMeta, Video
 from annotators.store.server import Pointer, is_pointer_file
 
-from . import importer, metadata, relink, server
+from . import importer, media_folders, metadata, relink, server
 from .files import from_stored_path, is_utf8_name, shown_path
 
 PROJECT_SUFFIX = ".storyframe"
@@ -276,7 +276,12 @@ class Project:
         return video
 
     def video_path(self, video: Video) -> Path:
-        """Absolute path of ``video``'s file (which may be missing)."""
+        """Absolute path of ``video``'s file (which may be missing). On a server project this
+        machine's media mapping (:mod:`.media_folders`) comes first."""
+        if self.server is not None:
+            local = media_folders.local_path(self, video)
+            if local is not None:
+                return local
         return from_stored_path(video.path, self.root)
 
     def missing_videos(self) -> list[Video]:
@@ -289,12 +294,14 @@ class Project:
         return importer.import_media(self, [Path(p).expanduser() for p in paths])
 
     def relink(self, video_id: int, new_path: Path | str) -> Video:
-        """Point video ``video_id`` at ``new_path`` after checking it has the same content."""
+        """Point video ``video_id`` at ``new_path`` after checking it has the same content
+        (on a server project: in this machine's settings, never in the shared database)."""
         self.require_writable()
         return relink.relink(self, video_id, Path(new_path).expanduser())
 
     def relink_search(self, folder: Path | str) -> Job[relink.RelinkReport]:
-        """Job finding missing videos inside ``folder`` by content hash and relinking them."""
+        """Job finding missing videos inside ``folder`` by content hash and relinking them
+        (on a server project ``folder`` also becomes this machine's media folder)."""
         self.require_writable()
         return relink.relink_search(self, Path(folder).expanduser())
 

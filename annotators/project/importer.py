@@ -20,6 +20,7 @@ from annotators.errors import MediaError
 from annotators.jobs import Job, Progress
 from annotators.store.models import Video
 
+from . import media_folders
 from .files import scan_paths, sha256_of, shown_path, to_stored_path
 
 if TYPE_CHECKING:
@@ -110,6 +111,10 @@ def _known_content(
     if project.video_path(known).is_file():
         report.duplicates.append(Skipped(path, f"same content as video {known.id} ({known.path})"))
         return "duplicate"
+    if project.server is not None:  # this machine's copy; the shared path stays (media_folders)
+        media_folders.remember_file(project, known, path)
+        report.relinked.append(known)
+        return "relinked"
     known.path = to_stored_path(path, project.root)
     session.add(known)
     session.commit()

@@ -1,7 +1,8 @@
 """Finding videos again after their files moved: relink one by hand, or search a folder.
 
 A file is accepted only when its content hash equals the stored one, so a different clip
-with the same name can never take over a video's annotations.
+with the same name can never take over a video's annotations. On a server project the new
+place is this machine's (:mod:`.media_folders`): the shared database's paths stay as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from annotators.errors import ProjectError
 from annotators.jobs import Job, Progress
 from annotators.store.models import Video
 
+from . import media_folders
 from .files import expand_paths, is_utf8_name, sha256_of, shown_path, to_stored_path
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ def relink_search(project: Project, folder: Path) -> Job[RelinkReport]:
     """
     if not folder.is_dir():
         raise ProjectError(f"{folder} is not a folder")
+    if project.server is not None:
+        media_folders.set_folder(project, folder)
     missing_by_size: dict[int, list[Video]] = defaultdict(list)
     for video in project.missing_videos():
         missing_by_size[video.size_bytes].append(video)
@@ -80,7 +84,11 @@ def _match(videos: list[Video], path: Path) -> Video | None:
 
 
 def _store_path(project: Project, video: Video, path: Path) -> Video:
-    """Save ``path`` as ``video``'s location (committed) and return the updated row."""
+    """Save ``path`` as ``video``'s location (committed) and return the updated row; on a
+    server project in this machine's settings (the row is returned unchanged)."""
+    if project.server is not None:
+        media_folders.remember_file(project, video, path)
+        return video
     with project.write_session() as session:
         row = session.get(Video, video.id)
         assert row is not None, f"video {video.id} vanished during relink"

@@ -27,7 +27,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest revision in MIGRATIONS_DIR (a test keeps the two equal). Opening a current
 # project compares against this constant instead of importing Alembic, which costs ~0.3 s
 # of the app's start-up; Alembic is loaded only to create or upgrade a file.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006_live"
 # PostgreSQL advisory lock key held while a server database's schema is upgraded
 MIGRATION_LOCK = 0x53464D47  # "SFMG"
 # The transcription queue's tables (annotators.queue.schema) share a server project's

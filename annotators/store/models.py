@@ -363,3 +363,17 @@ class Suggestion(SQLModel, table=True):
     status: str = Field(default="pending", max_length=20)
     decided_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LiveChange(SQLModel, table=True):
+    """Which clips' rows of which table changed last, for the live view of other processes.
+
+    Written only by SQLite's triggers (migration 0006): one row per table and clip
+    (``video_id`` 0: not one clip), its ``seq`` raised past every other on each change, so a
+    watcher reads what changed since the ``seq`` it saw (:mod:`annotators.live`). A server
+    project notifies the apps instead (``LISTEN/NOTIFY``) and leaves this table empty.
+    """
+
+    tbl: str = Field(primary_key=True, max_length=40)
+    video_id: int = Field(primary_key=True)
+    seq: int = Field(index=True)

@@ -231,7 +231,9 @@ class AnnotationTablePanel(QWidget):
     def _on_data_changed(self, kind: str) -> None:
         if kind == "codebook":
             self._reload_codes()
-        if kind in ("annotations", "codebook", "videos"):
+        # counts: only another clip's rows changed (someone else's edit), shown project-wide
+        whole = kind == "counts" and self.whole_project.isChecked()
+        if kind in ("annotations", "codebook", "videos") or whole:
             self.refresh()
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:

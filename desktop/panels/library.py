@@ -413,7 +413,7 @@ class LibraryPanel(QWidget):
         self.loaded.emit()
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind == "annotations":
+        if kind in ("annotations", "counts"):  # counts: another clip's, changed by someone else
             self._refresh_counts()  # the clips and their files are as they were
         elif kind in ("videos", "transcripts"):
             self.refresh(check_files=kind == "videos")

@@ -21,6 +21,8 @@ def code_many(window, count: int) -> None:  # type: ignore[no-untyped-def]
 def test_export_shows_progress_and_cancel_leaves_no_file(qtbot, loaded, tmp_path: Path) -> None:
     window = loaded
     code_many(window, 40_000)
+    # written beside the app (not through its ops): the live view shows them; let it settle
+    qtbot.waitUntil(lambda: window.annotations.model.total == 40_000, timeout=10000)
     target = tmp_path / "exports" / "long.csv"
     export_table_to(window, "csv-long", target)
     qtbot.waitUntil(lambda: window.export_bar.busy, timeout=5000)

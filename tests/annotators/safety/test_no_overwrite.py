@@ -52,7 +52,7 @@ NON_WRITERS = {
     "info", "import", "videos", "relink", "metadata", "transcribe", "language", "analyze",
     "sample", "assign", "done", "my-clips", "blind", "merge",
     "codebook validate", "codebook show", "codebook import", "annotations import",
-    "exchange import", "worker", "queue",
+    "exchange import", "worker", "queue", "media-folder",
     "db upgrade",  # its only file is a new time-stamped backup beside the project file
 }  # fmt: skip
 
