@@ -134,11 +134,7 @@ class Project:
                 leftover.unlink(missing_ok=True)
             raise ProjectError(f"cannot create project {path}: {error.orig}") from error
         project = cls(path, engine)
-        project.set_meta("created_by", f"storyframe {_version()}")
-        if default_codebook:
-            with project.session() as session:
-                install_default_codebook(session)
-                session.commit()
+        project._initialise(default_codebook)
         return project
 
     @classmethod
@@ -147,12 +143,16 @@ class Project:
         project = cls(path, engine, server=pointer)
         project.joined = joined
         if not joined:
-            project.set_meta("created_by", f"storyframe {_version()}")
-            if default_codebook:
-                with project.write_session() as session:
-                    install_default_codebook(session)
-                    session.commit()
+            project._initialise(default_codebook)
         return project
+
+    def _initialise(self, default_codebook: bool) -> None:
+        """Record who created the new project and install the shipped codebook."""
+        self.set_meta("created_by", f"storyframe {_version()}")
+        if default_codebook:
+            with self.write_session() as session:
+                install_default_codebook(session)
+                session.commit()
 
     @classmethod
     def open(cls, path: Path | str, *, read_only: bool | None = None) -> Project:
