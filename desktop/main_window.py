@@ -434,7 +434,8 @@ class MainWindow(QMainWindow):
     def _on_live_refresh(self, kinds: dict) -> None:  # type: ignore[type-arg]
         """Say why views moved, unless the status bar already says something (a job's end)."""
         if not self.statusBar().currentMessage():
-            self.statusBar().showMessage(refreshed_text(kinds), 8000)
+            blind = self.actions_by_name["blind"].isChecked()
+            self.statusBar().showMessage(refreshed_text(kinds, blind), 8000)
 
     def show_error(self, message: str) -> None:
         """Tell the user what went wrong (non-blocking for job errors)."""

@@ -45,8 +45,13 @@ NOUNS = {"annotations": "annotations", "clip_values": "clip variables",
          "analysis": "analyses", "blind": "project settings"}  # fmt: skip
 
 
-def refreshed_text(kinds: dict[str, set[int | None]]) -> str:
-    """The status bar line after a refresh: what others changed, and in how many clips."""
+def refreshed_text(kinds: dict[str, set[int | None]], blind: bool = False) -> str:
+    """The status bar line after a refresh: what others changed, and in how many clips.
+
+    In ``blind`` mode it names neither: "another coder changed annotations in 1 clip" would
+    tell a coder that someone coded the clip they are coding blind."""
+    if blind:
+        return "Updated from the project"
     names = [NOUNS.get(kind, kind) for kind in kinds]
     clips = {clip for ids in kinds.values() for clip in ids if clip is not None}
     where = f" in {len(clips)} clip{'s' if len(clips) != 1 else ''}" if clips else ""

@@ -185,3 +185,18 @@ def test_a_word_corrected_and_a_clip_value_set_elsewhere_show(qtbot, speech_wind
         )
     finally:
         other.close()
+
+
+def test_in_blind_mode_another_coders_work_is_not_named(qtbot, live_window) -> None:  # type: ignore[no-untyped-def]
+    window = live_window
+    window.actions_by_name["blind"].setChecked(True)
+    qtbot.waitUntil(lambda: window.actions_by_name["blind"].isChecked(), timeout=5000)
+    qtbot.wait(300)
+    window.statusBar().clearMessage()
+    refreshed: list[dict] = []  # type: ignore[type-arg]
+    window.workspace.live.refreshed.connect(refreshed.append)
+    child = _other_process(window, window.workspace.clip.id, "Ben", 5)
+    child.communicate(timeout=15)
+    qtbot.waitUntil(lambda: bool(refreshed), timeout=5000)
+    assert window.statusBar().currentMessage() == "Updated from the project"
+    assert _bars(window) == []  # Ben's point event stays hidden from this coder
