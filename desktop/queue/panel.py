@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from annotators.queue import QueueStatus, queue_status
-
 if TYPE_CHECKING:
     from annotators.project import Project
+    from annotators.queue import QueueStatus
 
 REFRESH_MS = 2000
 STATES = ("waiting", "running", "done", "failed")
@@ -52,6 +51,10 @@ class StatusPoller(QObject):
         return True
 
     def _read(self, project: Project) -> None:
+        # loaded on first use, on this thread: procrastinate and psycopg cost ~0.12 s of the
+        # app's start-up, and only team projects have a queue
+        from annotators.queue import queue_status
+
         try:
             status = queue_status(project)
         except DBAPIError as error:  # the server is restarting or out of reach
