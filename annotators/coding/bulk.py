@@ -11,13 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from annotators.errors import CodingError
 from annotators.store.models import Annotation, Code, Coder, Video, new_uid, utcnow
-from annotators.store.portable import driver_message, is_unique_violation, sync_id_sequence
+from annotators.store.portable import driver_message, is_unique_violation, new_ids
 
 from .history import ID_CHUNK, BulkInsert, Change, insert_many
 from .ops import annotation_fields
@@ -61,13 +61,11 @@ def bulk_insert(
         raise CodingError(_refusal(skipped, len(rows)))
     # Ids are given explicitly so redo re-inserts the very same rows. Should another writer
     # take one of them first, the insert fails as a whole and nothing is stored.
-    first_id = (session.execute(select(func.max(ANNOTATIONS.c.id))).scalar() or 0) + 1
-    for offset, row in enumerate(checked):
-        row.update(id=first_id + offset, uid=row.get("uid") or new_uid(), version=1)
+    for row, row_id in zip(checked, new_ids(session, ANNOTATIONS, len(checked)), strict=True):
+        row.update(id=row_id, uid=row.get("uid") or new_uid(), version=1)
     if checked:
         try:
             insert_many(session, ANNOTATIONS, checked)
-            sync_id_sequence(session, ANNOTATIONS)  # PostgreSQL: the next add takes a new id
         except IntegrityError as error:
             # only a taken id means another writer was faster; any other constraint is a
             # value the checks let through, and trying again would fail the same way

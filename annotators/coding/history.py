@@ -236,15 +236,19 @@ class History:
     _undo: list[Action] = field(default_factory=list)
     _redo: list[Action] = field(default_factory=list)
 
-    def perform(self, work: Callable[[Session], tuple[R, str, list[Change]]]) -> R:
+    def perform(
+        self, work: Callable[[Session], tuple[R, str, list[Change]]], exclusive: bool = True
+    ) -> R:
         """Run ``work(session)`` in one transaction, commit, and record what it did.
 
         ``work`` returns its result, the action's label and the changes it made; an action
         without changes (nothing was different) is not recorded. When ``work`` raises, the
-        transaction is rolled back and nothing is recorded.
+        transaction is rolled back and nothing is recorded. ``exclusive=False`` is for work
+        whose writes are each conditional on what it read (see
+        :func:`~annotators.store.engine.begin_write`).
         """
         with self.session_factory() as session:
-            begin_write(session)  # the reads ``work`` checks are atomic with its writes
+            begin_write(session, exclusive)  # the reads ``work`` checks are atomic with its writes
             result, label, changes = work(session)
             session.commit()
         if changes:

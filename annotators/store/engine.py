@@ -141,7 +141,7 @@ def looks_like_sqlite(path: Path) -> bool:
         return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
-def begin_write(session: Any) -> None:
+def begin_write(session: Any, exclusive: bool = True) -> None:
     """Start ``session``'s transaction as a writer (SQLite ``BEGIN IMMEDIATE``).
 
     Call it first in a session that reads and then writes what it read (an import checking
@@ -150,10 +150,16 @@ def begin_write(session: Any) -> None:
     :data:`BUSY_TIMEOUT_MS`) instead of both reading "not there yet" and both inserting.
     pysqlite would otherwise start the transaction only at the first write. On PostgreSQL
     it takes the transaction-scoped advisory lock :data:`WRITE_LOCK` instead (taking it
-    again in the same transaction is free). No-op when a SQLite connection is already in a
-    transaction.
+    again in the same transaction is free), unless ``exclusive`` is false: a single-row edit
+    whose every write is conditional on what it read (an insert with a sequence id, an
+    ``UPDATE ... WHERE version = ?``) is safe without it under PostgreSQL's row locks, and
+    ten coders then do not queue behind each other. SQLite always takes its lock (a reader
+    that later writes could otherwise fail with "database is locked" at once). No-op when a
+    SQLite connection is already in a transaction.
     """
     connection = session.connection()
+    if connection.dialect.name == "postgresql" and not exclusive:
+        return
     if connection.dialect.name == "postgresql":
         # the same one-writer-at-a-time rule on a server: a transaction-scoped advisory lock
         # (released by commit or rollback); plain readers never wait for it

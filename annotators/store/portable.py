@@ -84,6 +84,24 @@ def begin_snapshot(session: Session) -> Connection:
     return connection
 
 
+def new_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` ids no row of ``table`` has, for rows inserted with explicit ids (so redo
+    can insert the very same rows again).
+
+    PostgreSQL: taken from the table's id sequence, so a writer adding rows at the same time
+    (single edits do not wait for the write lock there) never gets one of them. SQLite: the
+    ids after ``max(id)`` (every SQLite writer holds the write lock).
+    """
+    if count <= 0:
+        return []
+    if is_server(session):
+        sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+        query = text(f"SELECT nextval({sequence}) FROM generate_series(1, :count)")
+        return [int(value) for value in session.execute(query, {"count": count}).scalars()]
+    first = (session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+    return list(range(first, first + count))
+
+
 def sync_id_sequence(session: Session, table: Table) -> None:
     """After rows were inserted into ``table`` with explicit ids, move PostgreSQL's id
     sequence past them, so the next insert without an id does not take a used one.
