@@ -6,7 +6,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from annotators.project import PROJECT_SUFFIX, Project
+from annotators.project import PROJECT_SUFFIX, Project, project_file_path
 from annotators.settings import Settings
 
 DEFAULT_PROJECT_NAME = f"My study{PROJECT_SUFFIX}"
@@ -27,7 +27,5 @@ def startup_project_path(settings: Settings) -> Path:
 
 def open_or_create(path: Path) -> Project:
     """Open ``path``, creating it (with the default codebook) when it does not exist yet."""
-    path = Path(path)
-    if not path.suffix:
-        path = path.with_suffix(PROJECT_SUFFIX)
+    path = project_file_path(path)
     return Project.open(path) if path.exists() else Project.create(path)

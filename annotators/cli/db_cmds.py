@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from annotators.errors import ProjectError
-from annotators.project.core import _with_suffix
+from annotators.project import project_file_path
 from annotators.store.server import is_pointer_file
 from annotators.store.server_upgrade import upgrade_server_project
 
@@ -22,7 +22,7 @@ def upgrade_cmd(project: ProjectArg) -> None:
     Run it once, when no one else is working: other machines must then update Storyframe.
     A SQLite project file is upgraded by opening it; it needs no command.
     """
-    path = _with_suffix(project)
+    path = project_file_path(project)
     if not path.is_file():
         raise ProjectError(f"{path}: no such project file")
     if not is_pointer_file(path):

@@ -4,7 +4,7 @@
 ...     report = run_job(project.import_media(["clips/"]))
 """
 
-from .core import PROJECT_SUFFIX, Project
+from .core import PROJECT_SUFFIX, Project, project_file_path
 from .importer import ImportReport, Skipped
 from .metadata import MetadataReport
 from .relink import RelinkReport
@@ -15,5 +15,6 @@ __all__ = [
     "MetadataReport",
     "Project",
     "RelinkReport",
+    "project_file_path",
     "Skipped",
 ]

@@ -39,7 +39,7 @@ from .files import from_stored_path, is_utf8_name, shown_path
 PROJECT_SUFFIX = ".storyframe"
 
 
-def _with_suffix(path: Path | str) -> Path:
+def project_file_path(path: Path | str) -> Path:
     """``path`` as given, with ``.storyframe`` added when it has no extension.
 
     Raises :class:`ProjectError` (before any folder is made) when the full path is not valid
@@ -116,7 +116,7 @@ class Project:
         without password) the data lives on that server and ``path`` is a small file pointing
         to it; a database that already holds a project is joined, not changed.
         """
-        path = _with_suffix(path)
+        path = project_file_path(path)
         if path.exists():
             raise ProjectError(f"{path} already exists; open it instead of creating it")
         if database is not None:
@@ -165,7 +165,7 @@ class Project:
         Raises :class:`ProjectError` for a missing, empty, non-SQLite, damaged or
         newer-schema file, and for a read-only one that needs an upgrade.
         """
-        path = _with_suffix(path)
+        path = project_file_path(path)
         if _check_openable(path):
             engine, pointer = server.open_server(path)
             return cls(path, engine, server=pointer, read_only=bool(read_only))
